@@ -1,0 +1,245 @@
+// The contract every module shares: records in, findings and a report out.
+// No I/O here; detect/, report/ and web/ may import this file.
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export const VERDICTS = ['clean', 'exposed', 'attempted', 'compromised'] as const
+export type Verdict = (typeof VERDICTS)[number]
+
+export const CATEGORIES = [
+  'exploitation',
+  'webshell',
+  'post-exploitation',
+  'ioc',
+  'exposure-context',
+  'reconnaissance',
+  'context',
+] as const
+export type Category = (typeof CATEGORIES)[number]
+
+/** Where in an attack a finding sits; drives the per-phase timeline. */
+export const PHASES = [
+  'reconnaissance',
+  'initial-access',
+  'execution',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'credential-access',
+  'discovery',
+  'lateral-movement',
+  'collection',
+  'exfiltration',
+  'command-and-control',
+  'impact',
+] as const
+export type Phase = (typeof PHASES)[number]
+
+/**
+ * Did the attacker get what they asked for? `success` findings can make a verdict
+ * `compromised`; `attempt` findings at most `attempted`.
+ */
+export type Outcome = 'success' | 'attempt' | 'unknown'
+
+export type EngineName = 'native' | 'sigma' | 'yara' | 'ioc' | 'heuristic' | 'baseline' | 'probe'
+
+/** Log types exhunt parses. Keys of `LogRecord.fields` are the header names, lowercased. */
+export const LOG_TYPES = [
+  'iis',
+  'httpproxy',
+  'ecp-server',
+  'ecp-activity',
+  'oab-generator',
+  'rps-cmdlet',
+  'rps-http',
+  'local-powershell',
+  'message-tracking',
+  'autodiscover',
+  'ews',
+  'smtp-receive',
+  'exchange-other',
+] as const
+export type LogType = (typeof LOG_TYPES)[number]
+
+/** One parsed log line. Produced by sources/logs, consumed by detect/*. */
+export interface LogRecord {
+  readonly logType: LogType
+  /** HttpProxy protocol folder (Ecp, Owa, Autodiscover, PowerShell, ...) or IIS site (W3SVC1). */
+  readonly subtype?: string
+  /** Lowercased header name → value exactly as logged ('' for empty, '-' kept as is). */
+  readonly fields: Readonly<Record<string, string>>
+  /** ISO 8601 UTC, when the line carries a time. */
+  readonly time?: string
+  readonly path: string
+  /** 1-based line number in the file. */
+  readonly line: number
+  readonly raw: string
+  /** Normalised views every log type provides where it can (see sources/logs/log-types.ts). */
+  readonly ip?: string
+  readonly user?: string
+  readonly userAgent?: string
+  readonly method?: string
+  /** URL path (stem), without the query. */
+  readonly urlPath?: string
+  readonly query?: string
+  readonly status?: number
+}
+
+export interface Indicators {
+  ips: string[]
+  users: string[]
+  paths: string[]
+  userAgents: string[]
+}
+
+export interface SourceRef {
+  /** Display path of the artefact: relative to the evidence root; `zip!entry` inside archives. */
+  path: string
+  line?: number
+  /** Event record id (EVTX) or byte offset, where a line number means nothing. */
+  record?: number
+}
+
+/** Which piece of content produced a finding, with the attribution its licence requires. */
+export interface RuleSource {
+  engine: EngineName
+  /** Content file the rule came from, relative to the content root (or the user's file). */
+  file: string
+  author?: string
+  license?: string
+  /** Link to the rule upstream or to the advisory it encodes. */
+  url?: string
+  /** Origins of an indicator (IOC engine): e.g. ['mstic-azure-sentinel', 'cisa-chirp-AA21-062A']. */
+  origins?: string[]
+}
+
+/** Facts about a file a finding is about (web shells, dumps, archives). */
+export interface FileFacts {
+  size: number
+  sha256?: string
+  sha1?: string
+  md5?: string
+  mtime?: string
+  ctime?: string
+  btime?: string
+}
+
+export interface Finding {
+  /** Stable across runs on the same evidence: hash of rule, source path and line/record. */
+  id: string
+  rule: string
+  title: string
+  severity: Severity
+  category: Category
+  outcome: Outcome
+  phase?: Phase
+  cves: string[]
+  attack: string[]
+  /** ISO 8601 UTC. */
+  time?: string
+  source: SourceRef
+  indicators: Indicators
+  /** The raw line or excerpt, truncated to 2,000 characters. */
+  evidence: string
+  ruleSource: RuleSource
+  /** Fields the rule asks to show, name → value. */
+  fields?: Record<string, string>
+  /** Why it fired, in words a responder reads (web-shell heuristics, correlations). */
+  reasons?: string[]
+  file?: FileFacts
+  /** Ids of findings that touch the same artefact or actor (log request to a shell file, ...). */
+  related?: string[]
+  /** Identical events folded into this finding (same rule, file, actor) beyond the first. */
+  folded?: number
+}
+
+export interface ItemError {
+  /** EXH_ERR_* code, listed in docs/errors.md. */
+  code: string
+  path: string
+  message: string
+  line?: number
+}
+
+export interface TimelineEntry {
+  kind: 'actor' | 'phase'
+  /** The attacker IP (actor) or the phase name. */
+  key: string
+  first: string
+  last: string
+  count: number
+  rules: string[]
+  severity: Severity
+  /** Up to 20 finding ids, first ones first. */
+  findings: string[]
+}
+
+export interface CoverageEntry {
+  logType: LogType | 'webfiles' | 'evtx'
+  files: number
+  bytes: number
+  lines: number
+  oldest?: string
+  newest?: string
+}
+
+export interface Coverage {
+  entries: CoverageEntry[]
+  /** e.g. "HttpProxy logs start 2021-04-02, after the ProxyLogon window (2021-01-03..2021-03-03)". */
+  warnings: string[]
+}
+
+export interface MissingFix {
+  cve: string
+  /** The update that fixes it (e.g. "Mar21SU"). */
+  fixedIn?: string
+  /** Fixes that need more than the build (a setting, /PrepareAllDomains, ...). */
+  caveat?: string
+}
+
+export interface Exposure {
+  build: string
+  /** Where the build came from: "ExSetup.exe version resource", "owa/auth folder", "log header (#Version)". */
+  buildSource: string
+  product?: string
+  versionName?: string
+  releaseDate?: string
+  missing: MissingFix[]
+  caveats: string[]
+  /** true when the build is not in the table and the answer is a guess from its neighbours. */
+  approximate?: boolean
+}
+
+export interface Stats {
+  files: number
+  bytes: number
+  lines: number
+  records: number
+  findings: number
+  /** Findings folded into others (see Finding.folded) or dropped past the per-rule cap. */
+  folded: number
+  durationMs: number
+  workers: number
+  rules: number
+}
+
+export interface HuntReport {
+  schema: 'exhunt.hunt/1'
+  tool: { name: 'exhunt'; version: string; contentVersion: string }
+  input: { path: string; kind: 'directory' | 'zip' | 'file'; layouts: string[] }
+  startedAt: string
+  finishedAt: string
+  verdict: Verdict
+  verdictReasons: string[]
+  findings: Finding[]
+  timeline: TimelineEntry[]
+  coverage: Coverage
+  exposure: Exposure | null
+  errors: ItemError[]
+  stats: Stats
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s)
+}

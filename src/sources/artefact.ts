@@ -1,0 +1,27 @@
+// An artefact is one readable item of evidence: a file on disk or an entry inside a zip.
+// Everything downstream reads through this interface, so zip entries and files look the same.
+import type { Readable } from 'node:stream'
+
+export type ArtefactKind =
+  | 'log' // a text log (IIS W3C or Exchange CSV); logType decided by sources/logs from header and path
+  | 'webfile' // a file under a web-served or attacker-favoured folder (aspx, ashx, config, dll, ...)
+  | 'evtx'
+  | 'config' // applicationHost.config, web.config, Exchange *.config
+  | 'binary' // ExSetup.exe, Microsoft.Exchange.*.dll (version resource only, never run)
+  | 'other'
+
+export interface Artefact {
+  kind: ArtefactKind
+  /** Display path: relative to the evidence root with forward slashes; `archive.zip!inner/path` inside zips. */
+  path: string
+  /** Path with Windows semantics guessed from the layout, e.g. `C:\inetpub\wwwroot\aspnet_client\x.aspx`. */
+  windowsPath?: string
+  size: number
+  mtime?: string
+  ctime?: string
+  btime?: string
+  /** Real file on disk (undefined for zip entries): workers open it themselves. */
+  fsPath?: string
+  /** Opens a fresh read-only stream of the (decompressed) bytes. */
+  open(): Readable
+}

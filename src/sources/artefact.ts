@@ -20,8 +20,24 @@ export interface Artefact {
   mtime?: string
   ctime?: string
   btime?: string
-  /** Real file on disk (undefined for zip entries): workers open it themselves. */
-  fsPath?: string
+  /** Serialisable locator: a worker thread reopens the artefact from it with `openRef` (sources/open.ts). */
+  ref: ArtefactRef
   /** Opens a fresh read-only stream of the (decompressed) bytes. */
   open(): Readable
 }
+
+/** Plain data, safe to post to a worker thread. */
+export type ArtefactRef =
+  | { type: 'file'; fsPath: string }
+  | {
+      type: 'zip-entry'
+      /** The archive on disk. */
+      archive: string
+      entryName: string
+      /** Offset of the entry's local header in the archive. */
+      localHeaderOffset: number
+      compressedSize: number
+      size: number
+      /** 0 stored, 8 deflate. */
+      method: number
+    }

@@ -1,0 +1,58 @@
+// How the benches call exhunt: the documented command line, and whether it works yet.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+export const EXHUNT = join(ROOT, 'bin', 'exhunt.js')
+
+export function huntArgs(target: string, only: 'logs' | 'files', out: string): string[] {
+  return [EXHUNT, 'hunt', target, '--only', only, '--format', 'json', '--no-progress', '-o', out]
+}
+
+/** True when `exhunt hunt demo/evidence --format json` writes a parsable report (exit 0 or 1). */
+export function exhuntReady(): { ok: boolean; why: string } {
+  const out = '/tmp/exhunt-bench-ready.json'
+  rmSync(out, { force: true })
+  const demo = join(ROOT, 'demo', 'evidence')
+  if (!existsSync(demo)) return { ok: false, why: 'demo/evidence missing' }
+  const r = spawnSync(
+    process.execPath,
+    [EXHUNT, 'hunt', demo, '--format', 'json', '--no-progress', '-o', out],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  )
+  if (r.status !== 0 && r.status !== 1)
+    return { ok: false, why: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}` }
+  try {
+    JSON.parse(readFileSync(out, 'utf8'))
+    return { ok: true, why: '' }
+  } catch (e) {
+    return { ok: false, why: `report not JSON: ${(e as Error).message}` }
+  }
+}
+
+export interface ReportLite {
+  findings: {
+    rule: string
+    evidence: string
+    fields?: Record<string, string>
+    source: { path: string; line?: number }
+  }[]
+  errors: { code: string; path: string; message: string }[]
+  stats: {
+    files: number
+    bytes: number
+    lines: number
+    findings: number
+    folded: number
+    workers: number
+    rules: number
+  }
+}
+
+export function readReport(path: string): ReportLite {
+  return JSON.parse(readFileSync(path, 'utf8')) as ReportLite
+}

@@ -1,0 +1,72 @@
+// Commander wiring only: each command lazy-loads its module so `exhunt --help` stays instant.
+import { Command, Option } from 'commander'
+import { VERSION } from '../shared/version.ts'
+import { EXIT_ERROR } from './exit-codes.ts'
+
+const collect = (value: string, prev: string[]) => [...prev, value]
+
+const program = new Command()
+  .name('exhunt')
+  .description(
+    'Find Exchange exploitation (ProxyLogon, ProxyShell, ProxyNotShell, web shells) in logs and files',
+  )
+  .version(VERSION)
+  .showHelpAfterError()
+
+program
+  .command('hunt')
+  .description(
+    'hunt an Exchange server: a mounted drive, an install folder, a triage folder or .zip, or a log file',
+  )
+  .argument('<path>', 'evidence to read (never modified)')
+  .addOption(
+    new Option('-f, --format <format>', 'output format')
+      .choices(['text', 'json', 'ndjson', 'csv', 'html'])
+      .default('text'),
+  )
+  .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .option(
+    '--ioc <file>',
+    'extra IOC feed: text, CSV or signature-base list (repeatable)',
+    collect,
+    [],
+  )
+  .addOption(
+    new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+      .choices(['info', 'low', 'medium', 'high', 'critical'])
+      .default('medium'),
+  )
+  .option('--fail-on-exposure', 'exit 1 also when the build misses security fixes')
+  .option('--only <what>', 'hunt only logs or only files', (v) => v.split(',').map((s) => s.trim()))
+  .option('-j, --workers <n>', 'worker threads for logs (default: all cores)', (v) =>
+    Number.parseInt(v, 10),
+  )
+  .option('--max-file-size <bytes>', 'skip web files larger than this (default 32 MiB)', (v) =>
+    Number.parseInt(v, 10),
+  )
+  .option('--content <dir>', 'use another content folder (rules, IOCs, builds)')
+  .option('-v, --verbose', 'text output lists every finding')
+  .option('--no-progress', 'no progress bar on stderr')
+  .option('--color', 'force colour in text output')
+  .option('--no-color', 'no colour in text output')
+  .action(async (path: string, options) => {
+    const { runHunt } = await import('./hunt-command.ts')
+    process.exitCode = await runHunt(path, options)
+  })
+
+const content = program.command('content').description('inspect and check the detection content')
+content
+  .command('lint')
+  .description("validate every rule, IOC set and table under content/ and run the rules' own tests")
+  .option('--content <dir>', 'content folder to check')
+  .option('--json', 'machine-readable output')
+  .action(async (options) => {
+    const { runContentLint } = await import('./content-command.ts')
+    process.exitCode = await runContentLint(options)
+  })
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string }
+  process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`)
+  process.exitCode = EXIT_ERROR
+})

@@ -1,0 +1,154 @@
+// Loads indicator files: the shipped CSV (with origins.yml attribution) and user feeds given with --ioc.
+// Every problem becomes a ContentIssue with file and line; nothing here throws.
+import { readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import type { Ioc } from '../../detect/ioc/types.ts'
+import type { ContentIssue } from '../issues.ts'
+import {
+  type FeedFormat,
+  type RawIoc,
+  readCsvFeed,
+  readScoreFeed,
+  readSemicolonFeed,
+  readTextFeed,
+  sniffFormat,
+} from './formats.ts'
+import { checkTyped, guessType, refang } from './guess.ts'
+import { attribution, type OriginMeta, readOrigins } from './origins.ts'
+
+export type { Ioc, IocType } from '../../detect/ioc/types.ts'
+
+const MAX_FEED_BYTES = 512 * 1024 * 1024
+
+export interface LoadIocsOptions {
+  /** true for --ioc feeds: display path as given, origin = the file name, no origins.yml. */
+  user: boolean
+}
+
+function readRows(text: string, format: FeedFormat): { rows: RawIoc[]; error?: string } {
+  switch (format) {
+    case 'csv':
+      return readCsvFeed(text)
+    case 'sigbase-hash':
+      return { rows: readSemicolonFeed(text) }
+    case 'sigbase-filename':
+      return { rows: readScoreFeed(text) }
+    default:
+      return { rows: readTextFeed(text) }
+  }
+}
+
+export function loadIocFile(
+  file: string,
+  opts: LoadIocsOptions,
+): { iocs: Ioc[]; issues: ContentIssue[]; format?: FeedFormat } {
+  const display = opts.user ? file : join(basename(dirname(file)), basename(file))
+  const issues: ContentIssue[] = []
+  const iocs: Ioc[] = []
+  let text: string
+  try {
+    const size = statSync(file).size
+    if (size > MAX_FEED_BYTES) {
+      issues.push({
+        file: display,
+        path: '',
+        severity: 'error',
+        message: `feed is ${size} bytes, over the 512 MiB limit`,
+      })
+      return { iocs, issues }
+    }
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    issues.push({
+      file: display,
+      path: '',
+      severity: 'error',
+      message: `cannot read: ${(e as Error).message}`,
+    })
+    return { iocs, issues }
+  }
+  if (text.includes('\0')) {
+    issues.push({
+      file: display,
+      path: '',
+      severity: 'error',
+      message: 'binary file, not an indicator feed',
+    })
+    return { iocs, issues }
+  }
+  const origins: ReadonlyMap<string, OriginMeta> = opts.user
+    ? new Map()
+    : readOrigins(
+        join(dirname(file), 'origins.yml'),
+        join(basename(dirname(file)), 'origins.yml'),
+        issues,
+      )
+  const format = sniffFormat(text)
+  const { rows, error } = readRows(text, format)
+  if (error) issues.push({ file: display, path: 'line 1', severity: 'error', message: error })
+  const seen = new Set<string>()
+  for (const row of rows) {
+    const where = `line ${row.line}`
+    let typed = row.type ? checkTyped(row.type, row.value) : guessType(refang(row.value))
+    // Mixed lists (signature-base c2-iocs.txt) hold bare values and `value;comment` lines side by side.
+    const semi = row.value.indexOf(';')
+    if (typed === null && semi > 0) {
+      typed = guessType(refang(row.value.slice(0, semi)))
+      if (typed) row.notes ??= row.value.slice(semi + 1).trim()
+    }
+    if (typed === null) {
+      issues.push({
+        file: display,
+        path: where,
+        severity: 'warning',
+        message: `cannot tell what kind of indicator "${row.value.slice(0, 100)}" is; skipped`,
+      })
+      continue
+    }
+    if ('error' in typed) {
+      issues.push({ file: display, path: where, severity: 'error', message: typed.error })
+      continue
+    }
+    const key = `${typed.type}\0${typed.value.toLowerCase()}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const sources = row.sources ?? [opts.user ? basename(file) : display]
+    if (!opts.user) {
+      for (const s of sources) {
+        if (!origins.has(s)) {
+          issues.push({
+            file: display,
+            path: where,
+            severity: 'warning',
+            message: `origin "${s}" has no entry in origins.yml`,
+          })
+        }
+      }
+    }
+    const ioc: Ioc = {
+      value: typed.value,
+      type: typed.type,
+      origins: sources,
+      file: display,
+      ...attribution(sources, origins),
+    }
+    if (row.notes) ioc.notes = row.notes
+    if (row.severity) ioc.severity = row.severity
+    iocs.push(ioc)
+  }
+  return { iocs, issues, format }
+}
+
+export function loadIocs(
+  files: string[],
+  opts: LoadIocsOptions,
+): { iocs: Ioc[]; issues: ContentIssue[] } {
+  const iocs: Ioc[] = []
+  const issues: ContentIssue[] = []
+  for (const f of files) {
+    const r = loadIocFile(f, opts)
+    iocs.push(...r.iocs)
+    issues.push(...r.issues)
+  }
+  return { iocs, issues }
+}

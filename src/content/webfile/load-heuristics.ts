@@ -1,0 +1,186 @@
+// Loads content/rules/webfile/*.yml (format: docs/content-format.md, "Web-file heuristics"), validates
+// every file (all problems at once, with file and field) and compiles the conditions once.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parse } from 'yaml'
+import type {
+  CompiledHeuristic,
+  CompiledHeuristics,
+  HeuristicCondition,
+} from '../../detect/webfile/heuristics.ts'
+import { SEVERITIES, type Severity } from '../../shared/types.ts'
+
+export interface HeuristicSample {
+  name: string
+  path?: string
+  text?: string
+  hex?: string
+}
+
+export interface LoadedHeuristics extends CompiledHeuristics {
+  problems: string[]
+  tests: Map<string, { positive: HeuristicSample[]; negative: HeuristicSample[] }>
+}
+
+type Raw = Record<string, unknown>
+
+function compileCondition(raw: unknown, where: string, problems: string[]): HeuristicCondition {
+  const fail = (msg: string): HeuristicCondition => {
+    problems.push(`${where}: ${msg}`)
+    return { any: [] }
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return fail('a condition must be a mapping')
+  const r = raw as Raw
+  const keys = Object.keys(r).filter((k) => k !== 'case')
+  if (keys.length !== 1)
+    return fail(`one operator per condition, found ${keys.join(', ') || 'none'}`)
+  const key = keys[0] as string
+  const v = r[key]
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x])
+  const regex = (src: unknown, flags: string): RegExp | undefined => {
+    try {
+      return new RegExp(String(src), flags)
+    } catch (err) {
+      problems.push(`${where}.${key}: bad regex: ${(err as Error).message}`)
+      return undefined
+    }
+  }
+  const ci = r.case === 'sensitive' ? '' : 'i'
+  switch (key) {
+    case 'all':
+    case 'any':
+    case 'none': {
+      if (!Array.isArray(v) || v.length === 0) return fail(`${key} needs a non-empty list`)
+      const kids = v.map((c, i) => compileCondition(c, `${where}.${key}[${i}]`, problems))
+      return key === 'all' ? { all: kids } : key === 'any' ? { any: kids } : { none: kids }
+    }
+    case 'regex': {
+      const re = regex(v, ci)
+      return re ? { regex: re } : { any: [] }
+    }
+    case 'contains':
+    case 'contains-any':
+      return { contains: list(v).map((s) => String(s).toLowerCase()) }
+    case 'head-hex': {
+      const heads = list(v).map((h) => String(h).replace(/\s+/g, ''))
+      if (heads.some((h) => !/^([0-9a-f]{2})+$/i.test(h)))
+        return fail('head-hex wants hex byte strings')
+      return { head: heads.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))) }
+    }
+    case 'path-regex': {
+      const re = regex(v, ci)
+      return re ? { path: re } : { any: [] }
+    }
+    case 'name-regex': {
+      const re = regex(v, ci)
+      return re ? { name: re } : { any: [] }
+    }
+    case 'ext':
+      return { ext: new Set(list(v).map((s) => String(s).toLowerCase().replace(/^\./, ''))) }
+    case 'max-size':
+    case 'min-size':
+      if (typeof v !== 'number') return fail(`${key} wants a number of bytes`)
+      return key === 'max-size' ? { maxSize: v } : { minSize: v }
+    default:
+      return fail(`unknown operator ${key}`)
+  }
+}
+
+function samples(raw: unknown, where: string, problems: string[]): HeuristicSample[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    problems.push(`${where}: at least one sample`)
+    return []
+  }
+  return raw.map((s, i) => {
+    const o = (s ?? {}) as Raw
+    if (typeof o.name !== 'string' || (typeof o.text !== 'string' && typeof o.hex !== 'string')) {
+      problems.push(`${where}[${i}]: needs name and text or hex`)
+    }
+    return o as unknown as HeuristicSample
+  })
+}
+
+export function compileHeuristic(
+  doc: Raw,
+  rel: string,
+  problems: string[],
+): {
+  rule: CompiledHeuristic
+  tests: { positive: HeuristicSample[]; negative: HeuristicSample[] }
+} {
+  const need = (k: string) => {
+    if (doc[k] === undefined) problems.push(`${rel}: ${k} is required`)
+  }
+  for (const k of ['id', 'title', 'level', 'match', 'reasons', 'tests']) need(k)
+  const id = String(doc.id ?? '')
+  if (id && !/^exh-web-[a-z0-9-]+$/.test(id))
+    problems.push(`${rel}: id must be exh-web-<kebab-case>`)
+  if (id && !rel.endsWith(`${id}.yml`)) problems.push(`${rel}: file name must be ${id}.yml`)
+  const level = doc.level as Severity
+  if (!SEVERITIES.includes(level))
+    problems.push(`${rel}: level must be one of ${SEVERITIES.join(', ')}`)
+  const reasons = Array.isArray(doc.reasons) ? doc.reasons.map(String) : []
+  if (reasons.length === 0) problems.push(`${rel}: reasons needs at least one line`)
+  const match = compileCondition(doc.match, `${rel}: match`, problems)
+  const tests = (doc.tests ?? {}) as Raw
+  const rule: CompiledHeuristic = {
+    id,
+    title: String(doc.title ?? ''),
+    level,
+    match,
+    reasons,
+    source: {
+      engine: 'heuristic',
+      file: rel,
+      author: String(doc.author ?? 'exhunt'),
+      license: 'MIT (exhunt)',
+    },
+    cves: Array.isArray(doc.cves) ? doc.cves.map(String) : [],
+    attack: Array.isArray(doc.attack) ? doc.attack.map(String) : [],
+  }
+  const refs = Array.isArray(doc.references) ? doc.references.map(String) : []
+  if (refs[0]) rule.source.url = refs[0]
+  if (Array.isArray(doc.extensions)) {
+    rule.extensions = new Set(doc.extensions.map((e) => String(e).toLowerCase()))
+  }
+  return {
+    rule,
+    tests: {
+      positive: samples(tests.positive, `${rel}: tests.positive`, problems),
+      negative: samples(tests.negative, `${rel}: tests.negative`, problems),
+    },
+  }
+}
+
+export function loadHeuristics(contentRoot: string): LoadedHeuristics {
+  const dir = join(contentRoot, 'rules', 'webfile')
+  const problems: string[] = []
+  const rules: CompiledHeuristic[] = []
+  const tests: LoadedHeuristics['tests'] = new Map()
+  let names: string[] = []
+  try {
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.yml'))
+      .sort()
+  } catch {
+    problems.push(`${relative(contentRoot, dir)}: folder missing`)
+  }
+  const seen = new Set<string>()
+  for (const n of names) {
+    const rel = relative(contentRoot, join(dir, n))
+    let doc: Raw
+    try {
+      doc = parse(readFileSync(join(dir, n), 'utf8')) as Raw
+    } catch (err) {
+      problems.push(`${rel}: not valid YAML: ${(err as Error).message}`)
+      continue
+    }
+    const { rule, tests: t } = compileHeuristic(doc ?? {}, rel, problems)
+    if (seen.has(rule.id)) problems.push(`${rel}: duplicate id ${rule.id}`)
+    seen.add(rule.id)
+    rules.push(rule)
+    tests.set(rule.id, t)
+  }
+  return { rules, problems, tests }
+}

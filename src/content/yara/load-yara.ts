@@ -1,0 +1,147 @@
+// Compiles the vendored and our own YARA rules once with yara-x. Each file is validated on its own first,
+// so one rule file yara-x rejects is skipped with its reason (a content warning) instead of failing all.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { compile, validate, type YaraX } from '@litko/yara-x'
+import { parse } from 'yaml'
+import type { YaraRuleInfo } from '../../detect/yara/yara-hits.ts'
+
+/** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
+export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
+
+export interface YaraSkip {
+  file: string
+  reason: string
+}
+
+export interface CompiledYara {
+  /** null when no rule compiled. */
+  scanner: YaraX | null
+  /** Rule identifier → where it came from and its attribution. */
+  rules: Map<string, YaraRuleInfo>
+  /** Content-relative files compiled. */
+  files: string[]
+  skipped: YaraSkip[]
+}
+
+interface VendorSource {
+  dir: string
+  url: string
+  license: string
+  author?: string
+}
+
+const OWN = {
+  url: 'https://github.com/exhunt/exhunt/tree/main/content/rules/yara',
+  license: 'MIT (exhunt)',
+  author: 'exhunt',
+}
+
+function yarFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((n) => /\.yara?$/i.test(n))
+      .sort()
+      .map((n) => join(dir, n))
+  } catch {
+    return []
+  }
+}
+
+function vendorSources(vendorDir: string): VendorSource[] {
+  try {
+    return parse(readFileSync(join(vendorDir, 'sources.yml'), 'utf8')) as VendorSource[]
+  } catch {
+    return []
+  }
+}
+
+const RULE_NAME = /^[ \t]*(?:(?:private|global)[ \t]+)*rule[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm
+
+function ruleNames(source: string): string[] {
+  return [...source.matchAll(RULE_NAME)].map((m) => m[1] as string)
+}
+
+const defineVariables = Object.fromEntries(YARA_EXTERNALS.map((k) => [k, '']))
+
+/** Compile every `.yar` under content/rules/vendor/yara and content/rules/yara, plus `extraFiles` (user rules). */
+export function loadYara(contentRoot: string, extraFiles: readonly string[] = []): CompiledYara {
+  const vendorDir = join(contentRoot, 'rules', 'vendor', 'yara')
+  const sources = vendorSources(vendorDir)
+  const rules = new Map<string, YaraRuleInfo>()
+  const skipped: YaraSkip[] = []
+  const accepted: { file: string; text: string }[] = []
+  const candidates = [
+    ...yarFiles(vendorDir),
+    ...yarFiles(join(contentRoot, 'rules', 'yara')),
+    ...extraFiles,
+  ]
+  for (const path of candidates) {
+    const rel = path.startsWith(contentRoot) ? relative(contentRoot, path) : path
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (err) {
+      skipped.push({ file: rel, reason: `unreadable: ${(err as Error).message}` })
+      continue
+    }
+    const result = validate(text, { defineVariables })
+    if (result.errors.length > 0) {
+      const e = result.errors[0]
+      skipped.push({
+        file: rel,
+        reason: `yara-x rejects it: ${e?.code} ${e?.message.split('\n')[0]}${e?.line ? ` (line ${e.line})` : ''}`,
+      })
+      continue
+    }
+    const names = ruleNames(text)
+    const dupe = names.find((n) => rules.has(n))
+    if (dupe) {
+      skipped.push({
+        file: rel,
+        reason: `rule ${dupe} is already defined by ${rules.get(dupe)?.file}`,
+      })
+      continue
+    }
+    const vendorRel = relative(vendorDir, path)
+    const vendor = sources.find((s) => vendorRel.startsWith(`${s.dir}/`))
+    const fileName = path.slice(path.lastIndexOf('/') + 1)
+    const info: YaraRuleInfo = vendor
+      ? { file: rel, url: vendor.url.replace('{file}', fileName), license: vendor.license }
+      : path.startsWith(contentRoot)
+        ? {
+            file: rel,
+            url: `${OWN.url}/${fileName}`,
+            license: OWN.license,
+            defaultAuthor: OWN.author,
+          }
+        : { file: rel, url: `file://${path}`, license: 'user-supplied' }
+    if (vendor?.author) info.defaultAuthor = vendor.author
+    for (const n of names) rules.set(n, info)
+    accepted.push({ file: rel, text })
+  }
+  let scanner: YaraX | null = null
+  try {
+    scanner = accepted.length
+      ? compile(accepted.map((a) => a.text).join('\n'), { defineVariables })
+      : null
+  } catch (err) {
+    // Files that each validate can still clash together; say so rather than scan with nothing silently.
+    for (const a of accepted)
+      skipped.push({
+        file: a.file,
+        reason: `combined compile failed: ${(err as Error).message.split('\n')[0]}`,
+      })
+    accepted.length = 0
+    rules.clear()
+  }
+  return { scanner, rules, files: accepted.map((a) => a.file), skipped }
+}
+
+/** Per-file values for the externals: full path as the rules expect it (Windows form when known). */
+export function yaraVariables(path: string, windowsPath?: string): Record<string, string> {
+  const full = windowsPath ?? path
+  const name = full.slice(Math.max(full.lastIndexOf('/'), full.lastIndexOf('\\')) + 1)
+  const dot = name.lastIndexOf('.')
+  return { filepath: full, filename: name, extension: dot > 0 ? name.slice(dot) : '' }
+}

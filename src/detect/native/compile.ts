@@ -1,0 +1,126 @@
+// NativeRule[] → a CompiledRuleSet: closures per rule, rules grouped by log type, prefilter needles. Pure.
+
+import RE2 from 're2'
+import type { ContentIssue } from '../../content/issues.ts'
+import type { Condition, NativeRule } from '../../content/rules/rule-types.ts'
+import type { LogType } from '../../shared/types.ts'
+import { compileCondition, type Predicate } from './condition.ts'
+import { conditionNeedles } from './needles.ts'
+
+export interface CompiledRule {
+  readonly rule: NativeRule
+  readonly match: Predicate
+  readonly success?: Predicate
+  /** Lowercased subtypes, or undefined for any. */
+  readonly subtypes?: ReadonlySet<string>
+  /** null: no literal every matching line must hold. */
+  readonly needles: readonly string[] | null
+}
+
+export interface CompiledRuleSet {
+  readonly rules: number
+  /** null = some rule for that type has no literal (parse every line); [] = no rule for that type. */
+  needlesFor(logType: LogType): readonly string[] | null
+  rulesFor(logType: LogType): readonly CompiledRule[]
+  byId(id: string): CompiledRule | undefined
+}
+
+export function compileRules(
+  rules: readonly NativeRule[],
+  opts: { untrusted?: boolean } = {},
+): { set: CompiledRuleSet; issues: ContentIssue[] } {
+  const issues: ContentIssue[] = []
+  const byType = new Map<LogType, CompiledRule[]>()
+  const byId = new Map<string, CompiledRule>()
+  for (const rule of rules) {
+    // Retired rules stay in content (so their ids are never reused) but no longer run.
+    if (rule.status === 'deprecated') continue
+    if (opts.untrusted) {
+      const bad = re2Issues(rule)
+      if (bad.length > 0) {
+        issues.push(...bad)
+        continue
+      }
+    }
+    let compiled: CompiledRule
+    try {
+      compiled = {
+        rule,
+        match: compileCondition(rule.match, opts),
+        ...(rule.outcome?.success ? { success: compileCondition(rule.outcome.success, opts) } : {}),
+        ...(rule.subtype ? { subtypes: new Set(rule.subtype) } : {}),
+        needles: conditionNeedles(rule.match),
+      }
+    } catch (e) {
+      const engine = opts.untrusted ? ' with RE2 (no lookaround or backreferences)' : ''
+      issues.push({
+        file: rule.file,
+        path: 'match',
+        severity: 'error',
+        message: `cannot compile${engine}: ${(e as Error).message}`,
+      })
+      continue
+    }
+    byId.set(rule.id, compiled)
+    for (const t of new Set(rule.source)) {
+      let list = byType.get(t)
+      if (!list) {
+        list = []
+        byType.set(t, list)
+      }
+      list.push(compiled)
+    }
+  }
+  const needleCache = new Map<LogType, readonly string[] | null>()
+  const set: CompiledRuleSet = {
+    rules: byId.size,
+    needlesFor(t) {
+      const hit = needleCache.get(t)
+      if (hit !== undefined) return hit
+      let out: string[] | null = []
+      for (const c of byType.get(t) ?? []) {
+        if (c.needles === null) {
+          out = null
+          break
+        }
+        out.push(...c.needles)
+      }
+      const result = out === null ? null : Object.freeze([...new Set(out)])
+      needleCache.set(t, result)
+      return result
+    },
+    rulesFor: (t) => byType.get(t) ?? [],
+    byId: (id) => byId.get(id),
+  }
+  return { set, issues }
+}
+
+/** RE2 refuses some JavaScript syntax (lookaround, backreferences): name each such regex by its field path. */
+function re2Issues(rule: NativeRule): ContentIssue[] {
+  const out: ContentIssue[] = []
+  const walk = (c: Condition, path: string) => {
+    if (c.kind === 'group') {
+      for (const k of ['all', 'any', 'none'] as const) {
+        c[k]?.forEach((x, i) => {
+          walk(x, `${path}.${k}[${i}]`)
+        })
+      }
+      if (c.not) walk(c.not, `${path}.not`)
+      return
+    }
+    if (c.kind !== 'string' || c.op !== 'regex') return
+    try {
+      new RE2(c.values[0]!, c.caseSensitive ? '' : 'i')
+    } catch (e) {
+      out.push({
+        file: rule.file,
+        path: `${path}.regex`,
+        severity: 'error',
+        message: `regular expression not supported by RE2 (user content): ${(e as Error).message}`,
+      })
+    }
+  }
+  walk(rule.match, 'match')
+  if (rule.outcome?.success) walk(rule.outcome.success, 'outcome.success')
+  return out
+}

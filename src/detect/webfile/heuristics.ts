@@ -1,0 +1,95 @@
+// Evaluates our web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) on one file.
+import type { RuleSource, Severity } from '../../shared/types.ts'
+import type { WebFileInfo, WebHit } from './hit.ts'
+
+export type HeuristicCondition =
+  | { all: HeuristicCondition[] }
+  | { any: HeuristicCondition[] }
+  | { none: HeuristicCondition[] }
+  | { regex: RegExp }
+  | { contains: string[] } // lowercased; any of them
+  | { head: Uint8Array[] } // raw bytes at offset 0; any of them
+  | { path: RegExp } // against the forward-slashed windows path, else the display path
+  | { name: RegExp }
+  | { ext: Set<string> }
+  | { maxSize: number }
+  | { minSize: number }
+
+export interface CompiledHeuristic {
+  id: string
+  title: string
+  level: Severity
+  match: HeuristicCondition
+  reasons: string[]
+  source: RuleSource
+  cves: string[]
+  attack: string[]
+  /** Cheap prefilter: extensions this heuristic can fire on (undefined = any). */
+  extensions?: Set<string>
+}
+
+export interface CompiledHeuristics {
+  rules: CompiledHeuristic[]
+}
+
+export interface HeuristicInput {
+  file: WebFileInfo
+  bytes: Uint8Array
+  text: string
+  /** Lowercased text, computed once per file for `contains`. */
+  lower: string
+}
+
+interface EvalState {
+  excerpt?: string
+}
+
+function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
+  if (bytes.length < magic.length) return false
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false
+  return true
+}
+
+function evaluate(c: HeuristicCondition, input: HeuristicInput, st: EvalState): boolean {
+  if ('all' in c) return c.all.every((x) => evaluate(x, input, st))
+  if ('any' in c) return c.any.some((x) => evaluate(x, input, st))
+  if ('none' in c) return !c.none.some((x) => evaluate(x, input, {}))
+  if ('regex' in c) {
+    c.regex.lastIndex = 0
+    const m = c.regex.exec(input.text)
+    if (m && st.excerpt === undefined) st.excerpt = m[0].slice(0, 300)
+    return m !== null
+  }
+  if ('contains' in c) return c.contains.some((s) => input.lower.includes(s))
+  if ('head' in c) return c.head.some((m) => startsWith(input.bytes, m))
+  if ('path' in c) {
+    const p = (input.file.windowsPath ?? input.file.path).replace(/\\/g, '/')
+    return c.path.test(p)
+  }
+  if ('name' in c) return c.name.test(input.file.name)
+  if ('ext' in c) return c.ext.has(input.file.ext)
+  if ('maxSize' in c) return input.file.size <= c.maxSize
+  return input.file.size >= c.minSize
+}
+
+/** Every heuristic that fires on the file, as hits. */
+export function heuristicHits(h: CompiledHeuristics, input: HeuristicInput): WebHit[] {
+  const out: WebHit[] = []
+  for (const r of h.rules) {
+    if (r.extensions && !r.extensions.has(input.file.ext)) continue
+    const st: EvalState = {}
+    if (!evaluate(r.match, input, st)) continue
+    const hit: WebHit = {
+      rule: r.id,
+      title: r.title,
+      severity: r.level,
+      source: r.source,
+      reasons: r.reasons.map((x) => `${x} [heuristic ${r.id}]`),
+      cves: r.cves,
+      attack: r.attack,
+    }
+    if (st.excerpt !== undefined) hit.excerpt = st.excerpt
+    out.push(hit)
+  }
+  return out
+}

@@ -1,0 +1,77 @@
+// Everything that fired on one file becomes ONE finding: the strongest rule names it, every rule and
+// heuristic is listed in reasons with its source, and the file's facts ride along.
+import { createHash } from 'node:crypto'
+import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
+import type { WebHit } from './hit.ts'
+import type { WebLocation } from './web-path.ts'
+
+export interface ScannedFile extends FileFacts {
+  path: string
+  windowsPath?: string
+  sha256: string
+  sha1: string
+  md5: string
+  /** Text encoding the heuristics read the file as. */
+  encoding?: string
+}
+
+const ENGINE_ORDER = ['yara', 'heuristic', 'ioc', 'baseline'] as const
+
+function strongest(hits: readonly WebHit[]): WebHit {
+  let best = hits[0] as WebHit
+  for (const h of hits) {
+    const d = severityRank(h.severity) - severityRank(best.severity)
+    const order = (x: WebHit) =>
+      ENGINE_ORDER.indexOf(x.source.engine as (typeof ENGINE_ORDER)[number])
+    if (d > 0 || (d === 0 && order(h) >= 0 && order(h) < order(best))) best = h
+  }
+  return best
+}
+
+function stableId(rule: string, path: string): string {
+  return createHash('sha1').update(`${rule}\0${path}\0`).digest('hex').slice(0, 16)
+}
+
+export function webFileFinding(
+  hits: readonly WebHit[],
+  file: ScannedFile,
+  loc: WebLocation | undefined,
+): Finding | undefined {
+  if (hits.length === 0) return undefined
+  const top = strongest(hits)
+  const serious = severityRank(top.severity) >= severityRank('medium')
+  const paths = [file.windowsPath ?? file.path]
+  if (loc) paths.push(loc.urlPath)
+  const excerpt = top.excerpt ?? hits.find((h) => h.excerpt)?.excerpt ?? ''
+  const facts: FileFacts = { size: file.size, sha256: file.sha256, sha1: file.sha1, md5: file.md5 }
+  if (file.mtime) facts.mtime = file.mtime
+  if (file.ctime) facts.ctime = file.ctime
+  if (file.btime) facts.btime = file.btime
+  const fields: Record<string, string> = {
+    rules: hits.map((h) => h.rule).join(', '),
+    sha256: file.sha256,
+  }
+  if (loc) fields.url = loc.urlPath
+  if (file.encoding) fields.encoding = file.encoding
+  const finding: Finding = {
+    id: stableId('webfile', file.path),
+    rule: top.rule,
+    title: serious ? `Web shell suspected: ${top.title}` : `Review web file: ${top.title}`,
+    severity: top.severity,
+    category: 'webshell',
+    // A shell on disk is the attacker's foothold already in place.
+    outcome: severityRank(top.severity) >= severityRank('high') ? 'success' : 'unknown',
+    phase: 'persistence',
+    cves: [...new Set(hits.flatMap((h) => h.cves ?? []))],
+    attack: [...new Set(hits.flatMap((h) => h.attack ?? []))],
+    source: { path: file.path },
+    indicators: { ips: [], users: [], paths, userAgents: [] },
+    evidence: `${file.windowsPath ?? file.path}${excerpt ? `: ${excerpt}` : ''}`.slice(0, 2000),
+    ruleSource: top.source,
+    fields,
+    reasons: hits.flatMap((h) => h.reasons),
+    file: facts,
+  }
+  if (file.mtime) finding.time = file.mtime
+  return finding
+}

@@ -1,0 +1,42 @@
+// What the hunt loads from the content folder, and the version stamp every report carries.
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+export function iocContentFiles(contentRoot: string): string[] {
+  const dir = join(contentRoot, 'ioc')
+  try {
+    return readdirSync(dir)
+      .filter((n) => /\.(csv|txt)$/i.test(n))
+      .sort()
+      .map((n) => join(dir, n))
+  } catch {
+    return []
+  }
+}
+
+function listFiles(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) listFiles(p, out)
+    else out.push(p)
+  }
+}
+
+let versionCache: { root: string; version: string } | undefined
+
+/** `<package version>+<12 hex of the content's sha256>`: two reports with the same stamp ran the same rules. */
+export function contentVersion(contentRoot: string, packageVersion: string): string {
+  if (versionCache?.root === contentRoot) return versionCache.version
+  const files: string[] = []
+  listFiles(contentRoot, files)
+  const h = createHash('sha256')
+  for (const f of files) {
+    h.update(relative(contentRoot, f))
+    h.update('\0')
+    h.update(readFileSync(f))
+  }
+  const version = `${packageVersion}+${h.digest('hex').slice(0, 12)}`
+  versionCache = { root: contentRoot, version }
+  return version
+}

@@ -1,0 +1,136 @@
+// Cross-finding logic: one finding alone often cannot tell an attempt from a success, but what the
+// same IP did next can. Pure; returns copies and never downgrades a finding.
+import type { Finding } from '../shared/types.ts'
+
+/** Follow-ups that only a successful SSRF/auth bypass makes possible (ProxyLogon chain per
+ * Microsoft's HAFNIUM write-up, 2021-03-02: Set-OabVirtualDirectory ExternalUrl, OAB write, shell hit). */
+const FOLLOW_UP_TEXT = /Set-\w*VirtualDirectory|OABGenerator|\boab\b.*\bwrite|Set-\w*VDir/i
+const FILE_EXT_LOG = /\.(log|evtx|txt|csv|etl)$/i
+
+function isFollowUp(f: Finding): boolean {
+  if (f.outcome !== 'success') {
+    // A web-shell request is a success when the server answered 200.
+    const status = f.fields?.status ?? f.fields?.['sc-status']
+    return f.category === 'webshell' && status === '200'
+  }
+  if (f.category === 'webshell' || f.category === 'post-exploitation') return true
+  return (
+    FOLLOW_UP_TEXT.test(f.rule) || FOLLOW_UP_TEXT.test(f.title) || FOLLOW_UP_TEXT.test(f.evidence)
+  )
+}
+
+/** A finding about a file on disk (not a log line about it). */
+export function isFileFinding(f: Finding): boolean {
+  return f.category === 'webshell' && (f.file !== undefined || !FILE_EXT_LOG.test(f.source.path))
+}
+
+function normPath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/!/g, '/').toLowerCase()
+}
+
+export function correlate(findings: Finding[]): Finding[] {
+  const out = findings.map((f) => ({
+    ...f,
+    reasons: f.reasons ? [...f.reasons] : undefined,
+    related: f.related ? [...f.related] : undefined,
+  }))
+  const byIp = new Map<string, Finding[]>()
+  for (const f of out) {
+    for (const ip of f.indicators.ips) {
+      const list = byIp.get(ip)
+      if (list) list.push(f)
+      else byIp.set(ip, [f])
+    }
+  }
+  upgradeAttempts(out, byIp)
+  linkShellFiles(out)
+  linkIocIps(out, byIp)
+  for (const f of out) {
+    if (f.reasons === undefined) delete f.reasons
+    if (f.related === undefined) delete f.related
+  }
+  return out
+}
+
+function upgradeAttempts(all: Finding[], byIp: Map<string, Finding[]>): void {
+  for (const f of all) {
+    if (f.category !== 'exploitation' || f.outcome === 'success') continue
+    let best: Finding | undefined
+    for (const ip of f.indicators.ips) {
+      for (const g of byIp.get(ip) ?? []) {
+        if (g === f || !isFollowUp(g)) continue
+        if (f.time && g.time && g.time < f.time) continue
+        if (!best || (g.time ?? '~') < (best.time ?? '~')) best = g
+      }
+    }
+    if (!best) continue
+    f.outcome = 'success'
+    const at = best.time ? ` at ${best.time}` : ''
+    addReason(f, `followed by ${best.title} from the same IP${at}`)
+    link(f, best)
+  }
+}
+
+function linkShellFiles(all: Finding[]): void {
+  const files = all.filter(isFileFinding)
+  if (files.length === 0) return
+  const requests = all.filter((f) => !isFileFinding(f) && f.indicators.paths.length > 0)
+  for (const file of files) {
+    const fp = normPath(file.source.path)
+    const base = fp.slice(fp.lastIndexOf('/') + 1)
+    if (!base.includes('.')) continue
+    const hits: Finding[] = []
+    for (const r of requests) {
+      const hit = r.indicators.paths.some((u) => {
+        const up = normPath(u.split('?')[0] as string)
+        return (
+          up.endsWith(`/${base}`) &&
+          up.includes('/') &&
+          fp.endsWith(up.startsWith('/') ? up : `/${up}`)
+        )
+      })
+      if (hit) hits.push(r)
+    }
+    if (hits.length === 0) continue
+    for (const r of hits) link(file, r)
+    const timed = hits
+      .filter((h) => h.time)
+      .sort((a, b) => ((a.time as string) < (b.time as string) ? -1 : 1))
+    const first = timed[0]
+    if (first) {
+      const by = first.indicators.ips[0] ? ` by ${first.indicators.ips[0]}` : ''
+      addReason(file, `first requested ${first.time}${by}`)
+    }
+    const ips = new Set(hits.flatMap((h) => h.indicators.ips))
+    const times = hits.reduce((n, h) => n + 1 + (h.folded ?? 0), 0)
+    if (times > 1) {
+      addReason(file, `requested ${times} times from ${ips.size} ${ips.size === 1 ? 'IP' : 'IPs'}`)
+    }
+  }
+}
+
+function linkIocIps(all: Finding[], byIp: Map<string, Finding[]>): void {
+  for (const f of all) {
+    if (f.category !== 'ioc' || f.indicators.ips.length === 0) continue
+    for (const ip of f.indicators.ips) {
+      for (const g of byIp.get(ip) ?? []) {
+        if (g !== f && g.category === 'exploitation') link(f, g)
+      }
+    }
+  }
+}
+
+function addReason(f: Finding, r: string): void {
+  f.reasons ??= []
+  if (!f.reasons.includes(r)) f.reasons.push(r)
+}
+
+/** Enough to follow the thread without one busy shell listing every request. */
+const MAX_RELATED = 100
+
+function link(a: Finding, b: Finding): void {
+  a.related ??= []
+  b.related ??= []
+  if (a.related.length < MAX_RELATED && !a.related.includes(b.id)) a.related.push(b.id)
+  if (b.related.length < MAX_RELATED && !b.related.includes(a.id)) b.related.push(a.id)
+}

@@ -1,0 +1,75 @@
+// File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
+// post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
+import { join } from 'node:path'
+import { loadBaselines } from '../content/baseline/load-baseline.ts'
+import { loadIocs } from '../content/ioc/load.ts'
+import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
+import { loadYara } from '../content/yara/load-yara.ts'
+import { compileIocs } from '../detect/ioc/index.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+import type { Evidence } from '../sources/discover.ts'
+import { iocContentFiles } from './content.ts'
+import { contentIssueErrors, type HuntOptions } from './run.ts'
+import { scanWebFiles } from './scan-files.ts'
+
+export interface FilesOutcome {
+  files: number
+  bytes: number
+  rules: number
+}
+
+export async function huntFiles(
+  evidence: Evidence,
+  opts: HuntOptions & { contentRoot: string; maxFileBytes: number },
+  emit: (f: Finding) => void,
+  errors: ItemError[],
+): Promise<FilesOutcome> {
+  const root = opts.contentRoot
+  const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
+
+  const yara = loadYara(root)
+  for (const s of yara.skipped) {
+    errors.push({
+      code: 'EXH_ERR_CONTENT',
+      path: s.file,
+      message: `YARA rules skipped: ${s.reason}`,
+    })
+  }
+  const heuristics = loadHeuristics(root)
+  for (const p of heuristics.problems) {
+    errors.push({ code: 'EXH_ERR_CONTENT', path: 'content/rules/webfile', message: String(p) })
+  }
+  const baseline = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
+  errors.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
+  const shipped = loadIocs(iocContentFiles(root), { user: false })
+  const user = loadIocs(opts.iocFiles ?? [], { user: true })
+  errors.push(...contentIssueErrors([...shipped.issues, ...user.issues]))
+  const iocs = compileIocs([...shipped.iocs, ...user.iocs])
+
+  let bytes = 0
+  const total = webfiles.reduce((n, a) => n + a.size, 0)
+  const web = await scanWebFiles(
+    webfiles,
+    {
+      yara,
+      heuristics,
+      baseline: baseline.baseline,
+      iocFile: (file, e) => iocs.matchFile(file, e),
+      maxFileBytes: opts.maxFileBytes,
+    },
+    {
+      finding: emit,
+      error: (e) => errors.push(e),
+      progress: (b) => {
+        bytes += b
+        opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
+      },
+    },
+  )
+  iocs.flush(emit)
+  return {
+    files: web.files,
+    bytes: web.bytes,
+    rules: yara.rules.size + heuristics.rules.length,
+  }
+}

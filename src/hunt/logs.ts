@@ -1,0 +1,91 @@
+// Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
+import { loadNativeRules } from '../content/rules/load.ts'
+import { compileRules } from '../detect/native/compile.ts'
+import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+import type { Artefact } from '../sources/artefact.ts'
+import type { LogFileSummary } from '../sources/logs/index.ts'
+import type { LogDetectorConfig } from './log-detectors.ts'
+import type { LogJob, LogJobResult } from './log-job.ts'
+import { defaultWorkers, runPool } from './pool.ts'
+import { contentIssueErrors, type HuntOptions } from './run.ts'
+
+export interface LogsOutcome {
+  files: number
+  bytes: number
+  lines: number
+  records: number
+  summaries: LogFileSummary[]
+  workers: number
+  rules: number
+}
+
+export async function huntLogs(
+  artefacts: readonly Artefact[],
+  opts: HuntOptions & { contentRoot: string },
+  emit: (f: Finding) => void,
+  errors: ItemError[],
+): Promise<LogsOutcome> {
+  const loaded = loadNativeRules(opts.contentRoot)
+  const compiled = compileRules(loaded.rules)
+  errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
+
+  const jobs: LogJob[] = artefacts
+    .filter((a) => a.kind === 'log')
+    .map((a) => ({ ref: a.ref, path: a.path, size: a.size }))
+    // Biggest first, so one huge file does not start last and hold up the end.
+    .sort((a, b) => b.size - a.size)
+  const total = jobs.reduce((n, j) => n + j.size, 0)
+  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(1, jobs.length))
+  const summaries: LogFileSummary[] = []
+  const observations: AggregateObservation[] = []
+  let done = 0
+  const config: LogDetectorConfig = {
+    contentRoot: opts.contentRoot,
+    userIocFiles: opts.iocFiles ?? [],
+    maxLineBytes: opts.maxLineBytes,
+  }
+
+  await runPool<LogJob, LogJobResult | Error>({
+    workerUrl: new URL(
+      import.meta.url.endsWith('.ts') ? './log-worker.ts' : './log-worker.mjs',
+      import.meta.url,
+    ),
+    workerData: config,
+    jobs,
+    size: workers,
+    signal: opts.signal,
+    onMessage(msg) {
+      const job = jobs[msg.jobIndex]
+      if (msg.type === 'error' || msg.data instanceof Error) {
+        const err = msg.data as Error
+        errors.push({
+          code: 'EXH_ERR_WORKER',
+          path: job?.path ?? '?',
+          message: err?.message ?? String(err),
+        })
+        return
+      }
+      const data = msg.data
+      for (const f of data.findings) emit(f)
+      if (msg.type === 'result') {
+        if (data.summary) summaries.push(data.summary)
+        for (const o of data.observations) observations.push(o)
+        errors.push(...data.errors)
+        done += job?.size ?? 0
+        opts.onProgress?.({ phase: 'logs', done, total, unit: 'bytes' })
+      }
+    },
+  })
+
+  for (const f of finishAggregates(compiled.set, observations)) emit(f)
+  return {
+    files: jobs.length,
+    bytes: summaries.reduce((n, s) => n + s.bytes, 0),
+    lines: summaries.reduce((n, s) => n + s.lines, 0),
+    records: summaries.reduce((n, s) => n + s.records, 0),
+    summaries,
+    workers,
+    rules: compiled.set.rules,
+  }
+}

@@ -1,0 +1,118 @@
+// The hunt: discover evidence, read logs on all cores, scan files, then decide.
+// Library API behind `exhunt hunt`; the CLI only renders what this returns.
+import type { ContentIssue } from '../content/issues.ts'
+import { contentRoot as defaultContentRoot } from '../content/root.ts'
+import { ExhuntError } from '../shared/errors.ts'
+import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
+import { VERSION } from '../shared/version.ts'
+import { DEFAULT_MAX_FILE_BYTES, discoverEvidence } from '../sources/discover.ts'
+import { detectBuild } from './build.ts'
+import { contentVersion } from './content.ts'
+import { decide } from './decide.ts'
+import { huntFiles } from './files.ts'
+import { createFolder } from './fold.ts'
+import { huntLogs } from './logs.ts'
+
+export interface HuntProgress {
+  phase: 'discover' | 'logs' | 'files'
+  done: number
+  total: number
+  unit: 'bytes' | 'files'
+}
+
+export interface HuntOptions {
+  input: string
+  contentRoot?: string
+  /** User IOC feeds (`--ioc FILE`). */
+  iocFiles?: string[]
+  /** Known-good hash lists (`--baseline FILE|DIR`), e.g. NCC Group's per-build Exchange lists. */
+  baselines?: string[]
+  workers?: number
+  /** Web files larger than this are skipped with an error entry. */
+  maxFileBytes?: number
+  maxLineBytes?: number
+  /** What to hunt through; both by default. */
+  only?: ReadonlyArray<'logs' | 'files'>
+  onFinding?(f: Finding): void
+  onProgress?(p: HuntProgress): void
+  signal?: AbortSignal
+}
+
+export function contentIssueErrors(issues: readonly ContentIssue[]): ItemError[] {
+  return issues
+    .filter((i) => i.severity === 'error')
+    .map((i) => ({ code: 'EXH_ERR_CONTENT', path: i.file, message: `${i.path}: ${i.message}` }))
+}
+
+export async function hunt(opts: HuntOptions): Promise<HuntReport> {
+  const startedAt = new Date()
+  const root = opts.contentRoot ?? defaultContentRoot()
+  const only = new Set(opts.only ?? ['logs', 'files'])
+  const errors: ItemError[] = []
+  const findings: Finding[] = []
+  const folder = createFolder()
+  const emit = (f: Finding) => {
+    if (!folder.add(f)) return
+    findings.push(f)
+    opts.onFinding?.(f)
+  }
+
+  opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  const evidence = await discoverEvidence(opts.input, { maxFileBytes })
+  if (evidence.artefacts.length === 0 && evidence.errors.some((e) => e.path === opts.input)) {
+    const first = evidence.errors.find((e) => e.path === opts.input)
+    throw new ExhuntError(
+      first?.code ?? 'EXH_ERR_INPUT',
+      first?.message ?? `cannot read ${opts.input}`,
+    )
+  }
+  errors.push(...evidence.errors)
+
+  try {
+    const logs = only.has('logs')
+      ? await huntLogs(evidence.artefacts, { ...opts, contentRoot: root }, emit, errors)
+      : undefined
+    const files = only.has('files')
+      ? await huntFiles(evidence, { ...opts, contentRoot: root, maxFileBytes }, emit, errors)
+      : undefined
+    const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
+    const decided = decide({
+      contentRoot: root,
+      findings,
+      summaries: logs?.summaries ?? [],
+      webfiles: files ? { files: files.files, bytes: files.bytes } : undefined,
+      build,
+    })
+    const finishedAt = new Date()
+    return {
+      schema: 'exhunt.hunt/1',
+      tool: { name: 'exhunt', version: VERSION, contentVersion: contentVersion(root, VERSION) },
+      input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      verdict: decided.verdict,
+      verdictReasons: decided.reasons,
+      findings: decided.findings,
+      timeline: decided.timeline,
+      coverage: decided.coverage,
+      exposure: decided.exposure,
+      errors,
+      stats: {
+        files: (logs?.files ?? 0) + (files?.files ?? 0),
+        bytes: (logs?.bytes ?? 0) + (files?.bytes ?? 0),
+        lines: logs?.lines ?? 0,
+        records: logs?.records ?? 0,
+        findings: decided.findings.length,
+        folded: decided.findings.reduce((n, f) => n + (f.folded ?? 0), 0),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        workers: logs?.workers ?? 0,
+        rules: (logs?.rules ?? 0) + (files?.rules ?? 0),
+      },
+    }
+  } finally {
+    await evidence.close()
+  }
+}
+
+export { DEFAULT_MAX_FILE_BYTES }

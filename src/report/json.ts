@@ -1,0 +1,151 @@
+// JSON and NDJSON: the HuntReport as is, keys in the order of src/shared/types.ts so that two runs
+// on the same evidence diff cleanly. Unknown keys follow, alphabetically.
+import type { Finding, HuntReport } from '../shared/types.ts'
+
+type Order = { keys: readonly string[]; children?: Record<string, Order>; items?: Order }
+
+const SOURCE: Order = { keys: ['path', 'line', 'record'] }
+const INDICATORS: Order = { keys: ['ips', 'users', 'paths', 'userAgents'] }
+const RULE_SOURCE: Order = { keys: ['engine', 'file', 'author', 'license', 'url', 'origins'] }
+const FILE: Order = { keys: ['size', 'sha256', 'sha1', 'md5', 'mtime', 'ctime', 'btime'] }
+export const FINDING_KEYS = [
+  'id',
+  'rule',
+  'title',
+  'severity',
+  'category',
+  'outcome',
+  'phase',
+  'cves',
+  'attack',
+  'time',
+  'source',
+  'indicators',
+  'evidence',
+  'ruleSource',
+  'fields',
+  'reasons',
+  'file',
+  'related',
+  'folded',
+] as const
+const FINDING: Order = {
+  keys: FINDING_KEYS,
+  children: { source: SOURCE, indicators: INDICATORS, ruleSource: RULE_SOURCE, file: FILE },
+}
+const TIMELINE: Order = {
+  keys: ['kind', 'key', 'first', 'last', 'count', 'rules', 'severity', 'findings'],
+}
+const COVERAGE: Order = {
+  keys: ['entries', 'warnings'],
+  children: {
+    entries: {
+      keys: [],
+      items: { keys: ['logType', 'files', 'bytes', 'lines', 'oldest', 'newest'] },
+    },
+  },
+}
+const EXPOSURE: Order = {
+  keys: [
+    'build',
+    'buildSource',
+    'product',
+    'versionName',
+    'releaseDate',
+    'missing',
+    'caveats',
+    'approximate',
+  ],
+  children: { missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } } },
+}
+const ERROR: Order = { keys: ['code', 'path', 'message', 'line'] }
+const STATS: Order = {
+  keys: [
+    'files',
+    'bytes',
+    'lines',
+    'records',
+    'findings',
+    'folded',
+    'durationMs',
+    'workers',
+    'rules',
+  ],
+}
+const REPORT: Order = {
+  keys: [
+    'schema',
+    'tool',
+    'input',
+    'startedAt',
+    'finishedAt',
+    'verdict',
+    'verdictReasons',
+    'findings',
+    'timeline',
+    'coverage',
+    'exposure',
+    'errors',
+    'stats',
+  ],
+  children: {
+    tool: { keys: ['name', 'version', 'contentVersion'] },
+    input: { keys: ['path', 'kind', 'layouts'] },
+    findings: { keys: [], items: FINDING },
+    timeline: { keys: [], items: TIMELINE },
+    coverage: COVERAGE,
+    exposure: EXPOSURE,
+    errors: { keys: [], items: ERROR },
+    stats: STATS,
+  },
+}
+
+function ordered(value: unknown, order: Order | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => ordered(v, order?.items))
+  if (value === null || typeof value !== 'object') return value
+  const obj = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  const known = order?.keys ?? []
+  const rest = Object.keys(obj)
+    .filter((k) => !known.includes(k))
+    .sort()
+  for (const k of [...known, ...rest]) {
+    if (obj[k] !== undefined) out[k] = ordered(obj[k], order?.children?.[k])
+  }
+  return out
+}
+
+export function renderJson(report: HuntReport): string {
+  return `${JSON.stringify(ordered(report, REPORT), null, 2)}\n`
+}
+
+/** One finding as one NDJSON line (no newline), tagged `"type":"finding"`. */
+export function ndjsonLine(f: Finding): string {
+  return JSON.stringify({ type: 'finding', ...(ordered(f, FINDING) as object) })
+}
+
+/** The closing line of an NDJSON stream: everything in the report except the findings. */
+export function ndjsonSummary(r: HuntReport): string {
+  const o = ordered(r, REPORT) as Record<string, unknown>
+  return JSON.stringify({
+    type: 'summary',
+    schema: o.schema,
+    tool: o.tool,
+    input: o.input,
+    startedAt: o.startedAt,
+    finishedAt: o.finishedAt,
+    verdict: o.verdict,
+    reasons: o.verdictReasons,
+    timeline: o.timeline,
+    stats: o.stats,
+    coverage: o.coverage,
+    exposure: o.exposure,
+    errors: o.errors,
+  })
+}
+
+export function renderNdjson(r: HuntReport, summaryOnly = false): string {
+  const lines = summaryOnly ? [] : r.findings.map(ndjsonLine)
+  lines.push(ndjsonSummary(r))
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,141 @@
+// Discovery inside a zip, read in place: the entry list stands in for the directory walk, and the
+// same path rules classify entries. applicationHost.config is read from the archive when present.
+import { basename } from 'node:path'
+import { text } from 'node:stream/consumers'
+import type { ItemError } from '../shared/types.ts'
+import type { Artefact, ArtefactKind } from './artefact.ts'
+import { parseApplicationHost } from './iis-config.ts'
+import { detectLayout, type LayoutInfo } from './layouts.ts'
+import { openRef } from './open.ts'
+import { type ClassifyContext, classifySegments } from './walk/classify.ts'
+import { iisTargets } from './walk/iis-targets.ts'
+import { indexOfSeq, normSegments, startsWithSeq, windowsPathOf } from './walk/path-norm.ts'
+import { isWebRootTop } from './walk/web-roots.ts'
+import { readZipDirectory } from './zip/central-directory.ts'
+import type { ZipEntry, ZipLimits } from './zip/zip-types.ts'
+
+export interface ZipDiscovery {
+  layout: LayoutInfo
+  artefacts: Artefact[]
+  exchangeRoots: string[]
+  webRoots: string[]
+  errors: ItemError[]
+}
+
+const APPHOST = ['windows', 'system32', 'inetsrv', 'config', 'applicationhost.config']
+const MARKERS = [
+  ['logging', 'httpproxy'],
+  ['frontend', 'httpproxy'],
+  ['clientaccess', 'owa'],
+  ['bin', 'exsetup.exe'],
+]
+const ARCHIVE = /\.(?:zip|7z|rar)$/
+
+function zipRef(archive: string, e: ZipEntry) {
+  return {
+    type: 'zip-entry' as const,
+    archive,
+    entryName: e.name,
+    localHeaderOffset: e.localHeaderOffset,
+    compressedSize: e.compressedSize,
+    size: e.size,
+    method: e.method,
+  }
+}
+
+/** Raw name prefix (first `n` segments of `name`). */
+function rawPrefix(name: string, n: number): string {
+  return name
+    .split('/')
+    .filter((s) => s)
+    .slice(0, n)
+    .join('/')
+}
+
+export async function discoverZip(
+  fsPath: string,
+  opts: { maxFileBytes: number; zip?: Partial<ZipLimits> },
+): Promise<ZipDiscovery> {
+  const display = basename(fsPath)
+  const { entries, errors } = await readZipDirectory(fsPath, opts.zip, display)
+  const files = entries
+    .filter((e) => !e.isDirectory)
+    .map((e) => ({ e, segs: normSegments(e.name) }))
+  const layout = detectLayout(files.map((f) => f.segs))
+  const ctx: ClassifyContext = {
+    mode: layout.mode,
+    exchangeRoots: [],
+    webRootPrefixes: [],
+    logDirPrefixes: [],
+    loose: layout.layouts[0] === 'triage-folder' && layout.mode.kind === 'none',
+  }
+  const exchangeRoots = new Map<string, string>()
+  for (const { e, segs } of files) {
+    for (const m of MARKERS) {
+      const i = indexOfSeq(segs, m)
+      if (i < 0 || (m[1] !== 'exsetup.exe' && i + 2 >= segs.length)) continue
+      const key = segs.slice(0, i).join('/')
+      if (!exchangeRoots.has(key)) {
+        exchangeRoots.set(key, i === 0 ? `${display}!.` : `${display}!${rawPrefix(e.name, i)}`)
+        ctx.exchangeRoots.push(segs.slice(0, i))
+      }
+    }
+  }
+  for (const { e, segs } of files) {
+    if (segs.length < APPHOST.length || !startsWithSeq(segs.slice(-APPHOST.length), APPHOST))
+      continue
+    const driveSegs = segs.slice(0, -APPHOST.length)
+    const letter = [...layout.drives].find(([, p]) => p.join('/') === driveSegs.join('/'))?.[0]
+    if (!letter || e.size > opts.maxFileBytes) continue
+    try {
+      const parsed = parseApplicationHost(await text(openRef(zipRef(fsPath, e))))
+      const t = iisTargets(parsed, letter, layout.drives)
+      ctx.webRootPrefixes.push(...t.webRoots)
+      ctx.logDirPrefixes.push(...t.logDirs)
+    } catch (err) {
+      errors.push({
+        code: (err as { code?: string }).code ?? 'EXH_ERR_READ',
+        path: `${display}!${e.name}`,
+        message: (err as Error).message,
+      })
+    }
+  }
+  const artefacts: Artefact[] = []
+  const webRoots = new Set<string>()
+  for (const { e, segs } of files) {
+    for (let n = 1; n < segs.length; n++) {
+      if (isWebRootTop(segs.slice(0, n), ctx)) webRoots.add(`${display}!${rawPrefix(e.name, n)}`)
+    }
+    let kind: ArtefactKind | null = classifySegments(segs, ctx)
+    // Nested archives are evidence to list, never more input to open.
+    if (!kind && ARCHIVE.test(e.name.toLowerCase())) kind = 'other'
+    if (!kind) continue
+    const path = `${display}!${e.name}`
+    if ((kind === 'webfile' || kind === 'config') && e.size > opts.maxFileBytes) {
+      errors.push({
+        code: 'EXH_ERR_FILE_TOO_LARGE',
+        path,
+        message: `${e.size} bytes is over the ${opts.maxFileBytes}-byte limit for ${kind}s; not scanned`,
+      })
+      continue
+    }
+    const ref = zipRef(fsPath, e)
+    const windowsPath = windowsPathOf(e.name, layout.mode)
+    artefacts.push({
+      kind,
+      path,
+      size: e.size,
+      ref,
+      open: () => openRef(ref),
+      ...(windowsPath ? { windowsPath } : {}),
+      ...(e.mtime ? { mtime: e.mtime } : {}),
+    })
+  }
+  return {
+    layout: { ...layout, layouts: ['zip', ...layout.layouts] },
+    artefacts: artefacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    exchangeRoots: [...exchangeRoots.values()].sort(),
+    webRoots: [...webRoots].sort(),
+    errors,
+  }
+}

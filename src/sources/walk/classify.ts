@@ -1,0 +1,167 @@
+// What an evidence path is, decided from its name and folders alone (nothing is read here). The same
+// rules serve mounted drives, triage folders and zip listings: folder names are matched
+// case-insensitively, by drive-relative position when the layout tells the drive, else by suffix.
+import type { ArtefactKind } from '../artefact.ts'
+import { isLikelyLogFile } from '../logs/detect-type.ts'
+import { type DriveMode, driveRelative, indexOfSeq, startsWithSeq } from './path-norm.ts'
+
+export interface ClassifyContext {
+  mode: DriveMode
+  /** Exchange install roots as normalised segments relative to the evidence root. */
+  exchangeRoots: string[][]
+  /** Folders named by applicationHost.config virtual directories, mapped onto the evidence. */
+  webRootPrefixes: string[][]
+  /** IIS log folders named by applicationHost.config `logFile directory`. */
+  logDirPrefixes: string[][]
+  /** An unstructured folder (no drives, no Exchange layout): loose `*.log` and page files count. */
+  loose?: boolean
+}
+
+const ARCHIVE_EXT = new Set(['zip', '7z', 'rar', 'cab', 'gz', 'tgz', 'tar', 'bz2', 'xz'])
+/** Server-side page and config types IIS/ASP.NET would execute or honour if they sat in a web folder. */
+const WEB_EXT = new Set([
+  'aspx',
+  'ashx',
+  'asmx',
+  'asax',
+  'ascx',
+  'asp',
+  'cshtml',
+  'vbhtml',
+  'config',
+  'svc',
+  'jsp',
+  'php',
+  'master',
+  'soap',
+])
+/** Attacker staging: tools, scripts, dumps (CISA AA21-062A and MSTIC list dumps and archives in these folders). */
+const OTHER_EXT = new Set([
+  'exe',
+  'dll',
+  'bat',
+  'cmd',
+  'ps1',
+  'psm1',
+  'vbs',
+  'js',
+  'hta',
+  'dmp',
+  'mdmp',
+  'sys',
+  'msi',
+  'lnk',
+  'scr',
+])
+const LOG_EXT = new Set(['log', 'txt'])
+
+function ext(name: string): string {
+  const dot = name.lastIndexOf('.')
+  return dot < 0 ? '' : name.slice(dot + 1)
+}
+
+function underAny(segs: readonly string[], prefixes: readonly string[][]): boolean {
+  for (const p of prefixes) if (p.length < segs.length && startsWithSeq(segs, p)) return true
+  return false
+}
+
+function exchangeRootOf(segs: readonly string[], ctx: ClassifyContext): string[] | undefined {
+  for (const r of ctx.exchangeRoots) if (r.length < segs.length && startsWithSeq(segs, r)) return r
+  return undefined
+}
+
+/** Folder sequences whose whole content IIS serves or compiles, wherever they sit. */
+export function isBuiltinWebPath(segs: readonly string[], ctx: ClassifyContext): boolean {
+  if (indexOfSeq(segs, ['inetpub', 'wwwroot']) >= 0) return true
+  if (indexOfSeq(segs, ['frontend', 'httpproxy']) >= 0) return true
+  const ca = segs.indexOf('clientaccess')
+  if (ca > 0 && (segs[ca - 1] === 'v15' || segs[ca - 1] === 'v14')) return true
+  const root = exchangeRootOf(segs, ctx)
+  if (root && segs[root.length] === 'clientaccess') return true
+  // Compiled ASP.NET pages (App_Web_*.dll) of a web shell outlive its deletion here.
+  const t = segs.indexOf('temporary asp.net files')
+  return (
+    t >= 3 &&
+    segs[t - 3] === 'microsoft.net' &&
+    /^framework/.test(segs[t - 2]!) &&
+    /^v\d/.test(segs[t - 1]!)
+  )
+}
+
+/** Attacker-favoured folders: `ProgramData`, `Windows\Temp`, `C:\root`, `Users\Public`. */
+export function isStagingPath(segs: readonly string[], ctx: ClassifyContext): boolean {
+  const dp = driveRelative(segs, ctx.mode)
+  const r = dp.rel
+  if (dp.rooted) {
+    return (
+      r[0] === 'programdata' ||
+      r[0] === 'root' ||
+      (r[0] === 'windows' && r[1] === 'temp') ||
+      (r[0] === 'users' && r[1] === 'public')
+    )
+  }
+  return (
+    r.includes('programdata') ||
+    indexOfSeq(r, ['windows', 'temp']) >= 0 ||
+    indexOfSeq(r, ['users', 'public']) >= 0
+  )
+}
+
+function isLogPath(
+  segs: readonly string[],
+  name: string,
+  e: string,
+  ctx: ClassifyContext,
+): boolean {
+  if (isLikelyLogFile(segs.join('/'))) return true
+  if (LOG_EXT.has(e) && underAny(segs, ctx.logDirPrefixes)) return true
+  if (e !== 'log') return false
+  const root = exchangeRootOf(segs, ctx)
+  if (
+    root &&
+    (segs[root.length] === 'logging' ||
+      (segs[root.length] === 'transportroles' && segs[root.length + 1] === 'logs'))
+  )
+    return true
+  return (
+    indexOfSeq(segs, ['inetpub', 'logs', 'logfiles']) >= 0 ||
+    indexOfSeq(segs, ['transportroles', 'logs']) >= 0 ||
+    name.startsWith('u_ex')
+  )
+}
+
+/** Kind of the file at `segs` (normalised, relative to the evidence root), or null to skip it unread. */
+export function classifySegments(
+  segs: readonly string[],
+  ctx: ClassifyContext,
+): ArtefactKind | null {
+  const name = segs[segs.length - 1] ?? ''
+  const e = ext(name)
+  if (e === 'evtx') return 'evtx'
+  if (isLogPath(segs, name, e, ctx)) return 'log'
+  const parent = segs[segs.length - 2]
+  if (parent === 'bin' && (name === 'exsetup.exe' || name === 'microsoft.exchange.diagnostics.dll'))
+    return 'binary'
+  if (name === 'applicationhost.config') return 'config'
+  if (e === 'config') {
+    if (indexOfSeq(segs, ['system32', 'inetsrv', 'config']) >= 0) return 'config'
+    const root = exchangeRootOf(segs, ctx)
+    if (root && parent === 'bin' && segs.length === root.length + 2) return 'config'
+  }
+  const web = isBuiltinWebPath(segs, ctx) || underAny(segs, ctx.webRootPrefixes)
+  const staging = !web && isStagingPath(segs, ctx)
+  // Archives are listed, never opened: a nested zip is evidence, not more input.
+  if (ARCHIVE_EXT.has(e) && (web || staging)) return 'other'
+  if (web) return 'webfile'
+  if (staging) {
+    if (WEB_EXT.has(e)) return 'webfile'
+    if (OTHER_EXT.has(e)) return 'other'
+    return null
+  }
+  if (indexOfSeq(segs, ['system32', 'tasks']) >= 0) return 'other'
+  if (ctx.loose) {
+    if (e === 'log') return 'log'
+    if (WEB_EXT.has(e)) return 'webfile'
+  }
+  return null
+}

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bundle = join(root, 'dist', 'exhunt.mjs')
+const bundle = join(root, 'dist', 'main.mjs')
 if (existsSync(bundle) && !process.env.EXHUNT_FROM_SOURCE) {
   await import(pathToFileURL(bundle).href)
 } else {

@@ -13,6 +13,7 @@ export interface HuntCliOptions {
   format: ReportFormat
   output?: string
   ioc: string[]
+  baseline: string[]
   failOn: Severity
   failOnExposure?: boolean
   only?: string[]
@@ -59,6 +60,7 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
       input: path,
       contentRoot: root,
       iocFiles: o.ioc,
+      baselines: o.baseline,
       workers: o.workers,
       maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
       only: o.only as Array<'logs' | 'files'> | undefined,

@@ -65,6 +65,20 @@ content
     process.exitCode = await runContentLint(options)
   })
 
+program
+  .command('baseline')
+  .description('known-good file hashes')
+  .command('create')
+  .description('hash a trusted Exchange install (e.g. its V15 folder) into a --baseline list')
+  .argument('<dir>', 'the trusted install folder')
+  .requiredOption('--product <name>', 'e.g. "Exchange Server 2019"')
+  .requiredOption('--build <build>', 'e.g. 15.2.1544.4')
+  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .action(async (dir: string, options) => {
+    const { runBaselineCreate } = await import('./baseline-command.ts')
+    process.exitCode = await runBaselineCreate(dir, options)
+  })
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string }
   process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`)

@@ -10,11 +10,14 @@ import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { iocContentFiles } from './content.ts'
 import { contentIssueErrors, type HuntOptions } from './run.ts'
+import { loadArtefactRules, scanArtefacts } from './scan-artefacts.ts'
 import { scanWebFiles } from './scan-files.ts'
 
 export interface FilesOutcome {
   files: number
   bytes: number
+  /** Artefacts looked at for post-exploitation traces (dumps, archives, IIS config, tasks). */
+  artefacts: number
   rules: number
 }
 
@@ -67,9 +70,18 @@ export async function huntFiles(
     },
   )
   iocs.flush(emit)
+
+  const artefactRules = loadArtefactRules(root)
+  errors.push(...contentIssueErrors(artefactRules.issues))
+  const art = await scanArtefacts(
+    evidence.artefacts.filter((a) => a.kind !== 'log' && a.kind !== 'evtx' && a.kind !== 'binary'),
+    { rules: artefactRules.rules },
+    { finding: emit, error: (e) => errors.push(e) },
+  )
   return {
     files: web.files,
     bytes: web.bytes,
-    rules: yara.rules.size + heuristics.rules.length,
+    artefacts: art.files,
+    rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.rules.length,
   }
 }

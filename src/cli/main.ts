@@ -5,6 +5,12 @@ import { EXIT_ERROR } from './exit-codes.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
 
+// `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw err
+})
+
 const program = new Command()
   .name('exhunt')
   .description(
@@ -28,6 +34,12 @@ program
   .option(
     '--ioc <file>',
     'extra IOC feed: text, CSV or signature-base list (repeatable)',
+    collect,
+    [],
+  )
+  .option(
+    '--baseline <path>',
+    "known-good SHA-256 list or folder of them, e.g. NCC Group's Exchange lists (repeatable)",
     collect,
     [],
   )

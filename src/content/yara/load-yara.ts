@@ -31,8 +31,8 @@ interface VendorSource {
   author?: string
 }
 
+// Our own rules have no upstream page: the content file named in the finding is the reference.
 const OWN = {
-  url: 'https://github.com/exhunt/exhunt/tree/main/content/rules/yara',
   license: 'MIT (exhunt)',
   author: 'exhunt',
 }
@@ -111,7 +111,6 @@ export function loadYara(contentRoot: string, extraFiles: readonly string[] = []
       : path.startsWith(contentRoot)
         ? {
             file: rel,
-            url: `${OWN.url}/${fileName}`,
             license: OWN.license,
             defaultAuthor: OWN.author,
           }

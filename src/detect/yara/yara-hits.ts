@@ -13,8 +13,8 @@ export interface YaraMatchLike {
 export interface YaraRuleInfo {
   /** Content-relative rule file, e.g. `rules/vendor/yara/signature-base/gen_webshells.yar`. */
   file: string
-  /** Link to the rule file upstream at the vendored commit. */
-  url: string
+  /** Link to the rule file upstream at the vendored commit (none for our own rules). */
+  url?: string
   license: string
   /** Author when the rule's meta has none. */
   defaultAuthor?: string
@@ -48,14 +48,12 @@ export function yaraHits(
     const description = metaString(meta, 'description') ?? m.ruleIdentifier
     const source: RuleSource = { engine: 'yara', file: info?.file ?? 'unknown' }
     if (author) source.author = author
-    if (info) {
-      source.url = info.url
-      source.license = info.license
-    }
+    if (info?.url) source.url = info.url
+    if (info) source.license = info.license
     const strings = [...new Set(m.matches.map((s) => s.identifier))].slice(0, 8)
     const credit = [
       author ? `author ${author}` : undefined,
-      info ? `rule ${info.url}` : undefined,
+      info ? `rule ${info.url ?? info.file}` : undefined,
       info ? `licence ${info.license}` : undefined,
     ]
       .filter(Boolean)

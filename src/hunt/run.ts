@@ -1,5 +1,8 @@
 // The hunt: discover evidence, read logs on all cores, scan files, then decide.
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadIocs } from '../content/ioc/load.ts'
 import type { ContentIssue } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
@@ -47,6 +50,12 @@ export function contentIssueErrors(issues: readonly ContentIssue[]): ItemError[]
 export async function hunt(opts: HuntOptions): Promise<HuntReport> {
   const startedAt = new Date()
   const root = opts.contentRoot ?? defaultContentRoot()
+  if (!existsSync(join(root, 'rules'))) {
+    throw new ExhuntError(
+      'EXH_ERR_CONTENT_MISSING',
+      `no content at ${root} (expected ${join(root, 'rules')}); check --content`,
+    )
+  }
   const only = new Set(opts.only ?? ['logs', 'files'])
   const errors: ItemError[] = []
   const findings: Finding[] = []
@@ -60,14 +69,15 @@ export async function hunt(opts: HuntOptions): Promise<HuntReport> {
   opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const evidence = await discoverEvidence(opts.input, { maxFileBytes })
-  if (evidence.artefacts.length === 0 && evidence.errors.some((e) => e.path === opts.input)) {
-    const first = evidence.errors.find((e) => e.path === opts.input)
-    throw new ExhuntError(
-      first?.code ?? 'EXH_ERR_INPUT',
-      first?.message ?? `cannot read ${opts.input}`,
-    )
-  }
+  // Only an input that cannot be read at all fails the run; a single file that is merely too large
+  // is an item error in an otherwise empty report.
+  const fatal = evidence.errors.find(
+    (e) => e.path === opts.input && e.code !== 'EXH_ERR_FILE_TOO_LARGE',
+  )
+  if (evidence.artefacts.length === 0 && fatal) throw new ExhuntError(fatal.code, fatal.message)
   errors.push(...evidence.errors)
+  // IOC feeds are read by every worker thread; their problems are reported once, here.
+  errors.push(...contentIssueErrors(loadIocs(opts.iocFiles ?? [], { user: true }).issues))
 
   try {
     const logs = only.has('logs')

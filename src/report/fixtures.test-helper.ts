@@ -372,7 +372,7 @@ export function proxyLogonReport(): HuntReport {
     exposure: PROXYLOGON_EXPOSURE,
     errors: [
       {
-        code: 'EXH_ERR_TRUNCATED',
+        code: 'EXH_ERR_LOG_NUL_BYTES',
         path: 'Logging/HttpProxy/Owa/HttpProxy_2021030401-3.LOG',
         message: 'file ends mid-line',
         line: 88211,
@@ -383,7 +383,7 @@ export function proxyLogonReport(): HuntReport {
         message: 'encrypted zip entry skipped',
       },
       {
-        code: 'EXH_ERR_LINE_TOO_LONG',
+        code: 'EXH_ERR_LOG_LINE_TOO_LONG',
         path: 'inetpub/logs/LogFiles/W3SVC1/u_ex210304.log',
         message: 'line over 1 MiB skipped',
         line: 1200,

@@ -94,7 +94,7 @@ export async function discoverZip(
       ctx.logDirPrefixes.push(...t.logDirs)
     } catch (err) {
       errors.push({
-        code: (err as { code?: string }).code ?? 'EXH_ERR_READ',
+        code: errCode((err as { code?: string }).code),
         path: `${display}!${e.name}`,
         message: (err as Error).message,
       })
@@ -138,4 +138,10 @@ export async function discoverZip(
     webRoots: [...webRoots].sort(),
     errors,
   }
+}
+
+/** Our codes pass through; a raw OS code (ENOENT) gets the EXH_ERR_FS_ prefix every other item uses. */
+function errCode(code: string | undefined): string {
+  if (!code) return 'EXH_ERR_READ'
+  return /^EXH_ERR_[A-Z]/.test(code) ? code : `EXH_ERR_FS_${code}`
 }

@@ -1,9 +1,19 @@
 // Commander wiring only: each command lazy-loads its module so `exhunt --help` stays instant.
-import { Command, Option } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { VERSION } from '../shared/version.ts'
 import { EXIT_ERROR } from './exit-codes.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
+
+/** A whole number >= min, or a usage error (exit 2): `-j abc` must not quietly read nothing. */
+const positiveInt =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`expected a whole number >= ${min}`)
+    return n
+  }
 
 // `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -18,6 +28,8 @@ const program = new Command()
   )
   .version(VERSION)
   .showHelpAfterError()
+  // Usage errors must exit 2 (the run failed), not commander's 1, which scripts read as "findings".
+  .exitOverride()
 
 program
   .command('hunt')
@@ -50,11 +62,11 @@ program
   )
   .option('--fail-on-exposure', 'exit 1 also when the build misses security fixes')
   .option('--only <what>', 'hunt only logs or only files', (v) => v.split(',').map((s) => s.trim()))
-  .option('-j, --workers <n>', 'worker threads for logs (default: all cores)', (v) =>
-    Number.parseInt(v, 10),
-  )
-  .option('--max-file-size <bytes>', 'skip web files larger than this (default 32 MiB)', (v) =>
-    Number.parseInt(v, 10),
+  .option('-j, --workers <n>', 'worker threads for logs (default: all cores)', positiveInt(1))
+  .option(
+    '--max-file-size <bytes>',
+    'skip web files larger than this (default 32 MiB)',
+    positiveInt(1),
   )
   .option('--content <dir>', 'use another content folder (rules, IOCs, builds)')
   .option('-v, --verbose', 'text output lists every finding')
@@ -92,6 +104,11 @@ program
   })
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // commander has already printed the message (or the help / version text).
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT_ERROR
+    return
+  }
   const e = err as { code?: string; message?: string }
   process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`)
   process.exitCode = EXIT_ERROR

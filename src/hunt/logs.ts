@@ -36,7 +36,12 @@ export async function huntLogs(
     // Biggest first, so one huge file does not start last and hold up the end.
     .sort((a, b) => b.size - a.size)
   const total = jobs.reduce((n, j) => n + j.size, 0)
-  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(1, jobs.length))
+  // A NaN or non-positive count (`-j abc`) would start no worker and silently read no log.
+  const asked =
+    opts.workers !== undefined && Number.isInteger(opts.workers) && opts.workers > 0
+      ? opts.workers
+      : defaultWorkers()
+  const workers = Math.min(asked, Math.max(1, jobs.length))
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0

@@ -1,0 +1,61 @@
+// `exhunt content lint`: 0 on the shipped content; 1 on a broken copy, naming every problem's file and field.
+import assert from 'node:assert/strict'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { REPO_ROOT } from '../helpers/corpus.ts'
+import { tmpDir } from '../helpers/tmp.ts'
+import { runCli } from './cli.ts'
+
+const LEVEL_RULE = 'rules/native/cmdlet/exh-cmdlet-mailbox-export.yml'
+const TITLE_RULE = 'rules/native/oab/exh-oab-proxylogon-download-failed.yml'
+
+function edit(root: string, rel: string, from: RegExp, to: string): void {
+  const p = join(root, rel)
+  const text = readFileSync(p, 'utf8')
+  assert.match(text, from, `${rel} no longer has ${from}; pick another rule to break`)
+  writeFileSync(p, text.replace(from, to))
+}
+
+function brokenContent(): string {
+  const root = join(tmpDir('exhunt-e2e-content-'), 'content')
+  cpSync(join(REPO_ROOT, 'content'), root, { recursive: true })
+  edit(root, LEVEL_RULE, /^level: \w+$/m, 'level: severe')
+  edit(root, TITLE_RULE, /^title: .*$/m, '')
+  return root
+}
+
+describe('exhunt content lint', () => {
+  it('exits 0 on the shipped content', async () => {
+    const r = await runCli(['content', 'lint'])
+    assert.equal(r.code, 0, r.stdout)
+    assert.match(r.stdout, /\b0 errors\b/)
+    assert.match(r.stdout, /\(0 failed\)/)
+  })
+
+  it('exits 1 on a broken copy and names each file and field', async () => {
+    const root = brokenContent()
+    const [text, json] = await Promise.all([
+      runCli(['content', 'lint', '--content', root]),
+      runCli(['content', 'lint', '--content', root, '--json']),
+    ])
+    assert.equal(text.code, 1, text.stdout)
+    assert.match(text.stdout, new RegExp(`^error: ${LEVEL_RULE}: level: .*severe`, 'm'))
+    assert.match(text.stdout, new RegExp(`^error: ${TITLE_RULE}: title`, 'm'))
+    assert.equal(json.code, 1)
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean
+      issues: { file: string; path: string; severity: string }[]
+    }
+    assert.equal(report.ok, false)
+    const errors = report.issues.filter((i) => i.severity === 'error')
+    assert.ok(
+      errors.some((i) => i.file === LEVEL_RULE && i.path === 'level'),
+      json.stdout,
+    )
+    assert.ok(
+      errors.some((i) => i.file === TITLE_RULE && i.path === 'title'),
+      json.stdout,
+    )
+  })
+})

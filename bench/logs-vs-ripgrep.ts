@@ -112,7 +112,7 @@ export async function benchLogs(size: number, runs: number, label: string): Prom
   warm(files)
   const rows: BenchRow[] = []
 
-  const ready = exhuntReady()
+  const ready = exhuntReady(generateLogSet(join(ROOT, 'bench', 'out', 'logs-ready'), 2 ** 20).dir)
   const out = '/tmp/exhunt-bench-logs.json'
   if (ready.ok) {
     const t = await timeRuns(1, process.execPath, huntArgs(dir, 'logs', out))
@@ -168,11 +168,13 @@ export async function benchLogs(size: number, runs: number, label: string): Prom
 }
 
 export function renderResult(r: BenchResult): string {
-  const base = r.rows[0]?.timed
+  const first = r.rows[0]
+  const base = first?.timed ? first.bytes / first.timed.seconds : undefined
   const rows = r.rows.map((row) => {
     const t = row.timed
     if (!t) return [row.tool, String((row.bytes / 1e6).toFixed(0)), '-', '-', '-', '-', row.note]
-    const ratio = base ? fixed(t.seconds / base.seconds) : '-'
+    // Throughput relative to exhunt (bytes per second, so inputs of different sizes compare).
+    const ratio = base ? `${fixed(row.bytes / t.seconds / base)}x` : '-'
     return [
       row.tool,
       (row.bytes / 1e6).toFixed(0),
@@ -184,7 +186,7 @@ export function renderResult(r: BenchResult): string {
     ]
   })
   const table = markdownTable(
-    ['tool', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'time vs exhunt', 'note'],
+    ['tool', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'MB/s vs exhunt', 'note'],
     rows,
   )
   return `### ${r.title}\n${machineLine()}\n\n${table}\n\n${r.checks.map((c) => `- ${c}`).join('\n')}\n`

@@ -87,7 +87,7 @@ export async function benchWebshells(copies: number, runs: number): Promise<Benc
   warm(files)
   const rows: BenchRow[] = []
 
-  const ready = exhuntReady()
+  const ready = exhuntReady(join(tree, WEB_DIRS[0]!, 'c000'))
   const out = '/tmp/exhunt-bench-files.json'
   if (ready.ok) {
     const timed = await timeRuns(runs, process.execPath, huntArgs(tree, 'files', out))
@@ -142,11 +142,13 @@ export async function benchWebshells(copies: number, runs: number): Promise<Benc
 }
 
 export function renderWebResult(r: BenchResult): string {
-  const base = r.rows[0]?.timed
+  const first = r.rows[0]
+  const base = first?.timed ? first.bytes / first.timed.seconds : undefined
   const rows = r.rows.map((row) => {
     const t: Timed | undefined = row.timed
     if (!t) return [row.tool, String(row.files), '-', '-', '-', '-', '-', row.note]
-    const ratio = base ? fixed(t.seconds / base.seconds) : '-'
+    // Throughput relative to exhunt (bytes per second, so inputs of different sizes compare).
+    const ratio = base ? `${fixed(row.bytes / t.seconds / base)}x` : '-'
     return [
       row.tool,
       String(row.files),
@@ -159,7 +161,7 @@ export function renderWebResult(r: BenchResult): string {
     ]
   })
   const table = markdownTable(
-    ['tool', 'files', 'seconds', 'MB/s', 'files/s', 'peak RSS MB', 'time vs exhunt', 'note'],
+    ['tool', 'files', 'seconds', 'MB/s', 'files/s', 'peak RSS MB', 'MB/s vs exhunt', 'note'],
     rows,
   )
   return `### ${r.title}\n${machineLine()}\n\n${table}\n\n${r.checks.map((c) => `- ${c}`).join('\n')}\n`

@@ -10,20 +10,17 @@ export function huntArgs(target: string, only: 'logs' | 'files', out: string): s
   return [EXHUNT, 'hunt', target, '--only', only, '--format', 'json', '--no-progress', '-o', out]
 }
 
-/** True when `exhunt hunt demo/evidence --format json` writes a parsable report (exit 0 or 1). */
-export function exhuntReady(): { ok: boolean; why: string } {
+/**
+ * True when `exhunt hunt <evidence> --format json` writes a parsable report (exit 0 or 1); the
+ * evidence is demo/evidence, or `fallback` (a small generated set) while the demo is not there.
+ */
+export function exhuntReady(fallback: string): { ok: boolean; why: string } {
   const out = '/tmp/exhunt-bench-ready.json'
   rmSync(out, { force: true })
   const demo = join(ROOT, 'demo', 'evidence')
-  if (!existsSync(demo)) return { ok: false, why: 'demo/evidence missing' }
-  const r = spawnSync(
-    process.execPath,
-    [EXHUNT, 'hunt', demo, '--format', 'json', '--no-progress', '-o', out],
-    {
-      encoding: 'utf8',
-      timeout: 300_000,
-    },
-  )
+  const target = existsSync(demo) ? demo : fallback
+  const args = [EXHUNT, 'hunt', target, '--format', 'json', '--no-progress', '-o', out]
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 })
   if (r.status !== 0 && r.status !== 1)
     return { ok: false, why: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}` }
   try {

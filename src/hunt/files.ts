@@ -9,6 +9,7 @@ import { compileIocs } from '../detect/ioc/index.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { iocContentFiles } from './content.ts'
+import { defaultWorkers } from './pool.ts'
 import { contentIssueErrors, type HuntOptions } from './run.ts'
 import { loadArtefactRules, scanArtefacts } from './scan-artefacts.ts'
 import { scanWebFiles } from './scan-files.ts'
@@ -30,7 +31,8 @@ export async function huntFiles(
   const root = opts.contentRoot
   const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
 
-  const yara = loadYara(root)
+  // Worker threads compile their own scanners; this thread only validates (and compiles if it scans).
+  const yara = loadYara(root, [], { compile: false })
   for (const s of yara.skipped) {
     errors.push({
       code: 'EXH_ERR_CONTENT',
@@ -46,8 +48,10 @@ export async function huntFiles(
   errors.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
   const shipped = loadIocs(iocContentFiles(root), { user: false })
   const user = loadIocs(opts.iocFiles ?? [], { user: true })
-  errors.push(...contentIssueErrors([...shipped.issues, ...user.issues]))
-  const iocs = compileIocs([...shipped.iocs, ...user.iocs])
+  // User feed problems are reported once by run.ts.
+  errors.push(...contentIssueErrors(shipped.issues))
+  const allIocs = [...shipped.iocs, ...user.iocs]
+  const iocs = compileIocs(allIocs)
 
   let bytes = 0
   const total = webfiles.reduce((n, a) => n + a.size, 0)
@@ -58,7 +62,9 @@ export async function huntFiles(
       heuristics,
       baseline: baseline.baseline,
       iocFile: (file, e) => iocs.matchFile(file, e),
+      iocs: allIocs,
       maxFileBytes: opts.maxFileBytes,
+      workers: opts.workers ?? defaultWorkers(),
     },
     {
       finding: emit,

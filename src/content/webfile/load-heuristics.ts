@@ -8,6 +8,7 @@ import type {
   CompiledHeuristics,
   HeuristicCondition,
 } from '../../detect/webfile/heuristics.ts'
+import { regexPrefilter } from '../../detect/webfile/regex-prefilter.ts'
 import { SEVERITIES, type Severity } from '../../shared/types.ts'
 
 export interface HeuristicSample {
@@ -57,7 +58,9 @@ function compileCondition(raw: unknown, where: string, problems: string[]): Heur
     }
     case 'regex': {
       const re = regex(v, ci)
-      return re ? { regex: re } : { any: [] }
+      if (!re) return { any: [] }
+      const pre = regexPrefilter(re.source, re.flags)
+      return pre ? { regex: re, pre } : { regex: re }
     }
     case 'contains':
     case 'contains-any':

@@ -22,6 +22,8 @@ export interface CompiledYara {
   /** Content-relative files compiled. */
   files: string[]
   skipped: YaraSkip[]
+  /** The accepted rule texts: a worker thread compiles its own scanner from them (`compileYaraSources`). */
+  sources: string[]
 }
 
 interface VendorSource {
@@ -64,8 +66,21 @@ function ruleNames(source: string): string[] {
 
 const defineVariables = Object.fromEntries(YARA_EXTERNALS.map((k) => [k, '']))
 
-/** Compile every `.yar` under content/rules/vendor/yara and content/rules/yara, plus `extraFiles` (user rules). */
-export function loadYara(contentRoot: string, extraFiles: readonly string[] = []): CompiledYara {
+/** One scanner from already validated rule texts; null when there are none. Throws when they clash. */
+export function compileYaraSources(sources: readonly string[]): YaraX | null {
+  return sources.length ? compile(sources.join('\n'), { defineVariables }) : null
+}
+
+/**
+ * Compile every `.yar` under content/rules/vendor/yara and content/rules/yara, plus `extraFiles` (user
+ * rules). With `compile: false` the files are only validated (scanner stays null, `sources` is filled):
+ * for a caller whose worker threads compile their own scanners.
+ */
+export function loadYara(
+  contentRoot: string,
+  extraFiles: readonly string[] = [],
+  opts: { compile?: boolean } = {},
+): CompiledYara {
   const vendorDir = join(contentRoot, 'rules', 'vendor', 'yara')
   const sources = vendorSources(vendorDir)
   const rules = new Map<string, YaraRuleInfo>()
@@ -121,9 +136,7 @@ export function loadYara(contentRoot: string, extraFiles: readonly string[] = []
   }
   let scanner: YaraX | null = null
   try {
-    scanner = accepted.length
-      ? compile(accepted.map((a) => a.text).join('\n'), { defineVariables })
-      : null
+    if (opts.compile !== false) scanner = compileYaraSources(accepted.map((a) => a.text))
   } catch (err) {
     // Files that each validate can still clash together; say so rather than scan with nothing silently.
     for (const a of accepted)
@@ -134,7 +147,13 @@ export function loadYara(contentRoot: string, extraFiles: readonly string[] = []
     accepted.length = 0
     rules.clear()
   }
-  return { scanner, rules, files: accepted.map((a) => a.file), skipped }
+  return {
+    scanner,
+    rules,
+    files: accepted.map((a) => a.file),
+    skipped,
+    sources: accepted.map((a) => a.text),
+  }
 }
 
 /** Per-file values for the externals: full path as the rules expect it (Windows form when known). */

@@ -1,12 +1,13 @@
 // Evaluates our web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) on one file.
 import type { RuleSource, Severity } from '../../shared/types.ts'
 import type { WebFileInfo, WebHit } from './hit.ts'
+import { mayMatch, type RegexPrefilter } from './regex-prefilter.ts'
 
 export type HeuristicCondition =
   | { all: HeuristicCondition[] }
   | { any: HeuristicCondition[] }
   | { none: HeuristicCondition[] }
-  | { regex: RegExp }
+  | { regex: RegExp; pre?: RegexPrefilter }
   | { contains: string[] } // lowercased; any of them
   | { head: Uint8Array[] } // raw bytes at offset 0; any of them
   | { path: RegExp } // against the forward-slashed windows path, else the display path
@@ -42,6 +43,8 @@ export interface HeuristicInput {
 
 interface EvalState {
   excerpt?: string
+  /** Prefilter needle answers for this file, shared by every rule. */
+  memo: Map<string, boolean>
 }
 
 function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
@@ -53,8 +56,9 @@ function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
 function evaluate(c: HeuristicCondition, input: HeuristicInput, st: EvalState): boolean {
   if ('all' in c) return c.all.every((x) => evaluate(x, input, st))
   if ('any' in c) return c.any.some((x) => evaluate(x, input, st))
-  if ('none' in c) return !c.none.some((x) => evaluate(x, input, {}))
+  if ('none' in c) return !c.none.some((x) => evaluate(x, input, { memo: st.memo }))
   if ('regex' in c) {
+    if (c.pre && !mayMatch(c.pre, input.text, input.lower, st.memo)) return false
     c.regex.lastIndex = 0
     const m = c.regex.exec(input.text)
     if (m && st.excerpt === undefined) st.excerpt = m[0].slice(0, 300)
@@ -75,9 +79,10 @@ function evaluate(c: HeuristicCondition, input: HeuristicInput, st: EvalState): 
 /** Every heuristic that fires on the file, as hits. */
 export function heuristicHits(h: CompiledHeuristics, input: HeuristicInput): WebHit[] {
   const out: WebHit[] = []
+  const memo = new Map<string, boolean>()
   for (const r of h.rules) {
     if (r.extensions && !r.extensions.has(input.file.ext)) continue
-    const st: EvalState = {}
+    const st: EvalState = { memo }
     if (!evaluate(r.match, input, st)) continue
     const hit: WebHit = {
       rule: r.id,

@@ -1,0 +1,37 @@
+// Plain-data messages between the web-file scan and its workers (webfile-worker.ts).
+import type { Ioc } from '../detect/ioc/index.ts'
+import type { Baseline } from '../detect/webfile/baseline-check.ts'
+import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+import type { ArtefactRef } from '../sources/artefact.ts'
+import type { WebFileMeta } from './webfile-scan.ts'
+
+/** What a worker compiles once: the validated YARA texts, heuristics, baseline and IOCs (all cloneable). */
+export interface WebWorkerData {
+  yaraSources: string[]
+  yaraRules: Map<string, YaraRuleInfo>
+  heuristics: CompiledHeuristics
+  baseline: Baseline
+  iocs: readonly Ioc[]
+  maxFileBytes: number
+}
+
+export interface WebFileItem {
+  ref: ArtefactRef
+  meta: WebFileMeta
+  size: number
+}
+
+/** Small files travel in batches: one message per file would cost more than scanning it. */
+export interface WebFileJob {
+  items: WebFileItem[]
+}
+
+export interface WebFileJobResult {
+  findings: Finding[]
+  errors: ItemError[]
+  /** Files and bytes actually scanned (unreadable or oversized files are errors instead). */
+  files: number
+  bytes: number
+}

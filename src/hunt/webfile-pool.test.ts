@@ -1,0 +1,120 @@
+// The worker path must find exactly what the in-thread path finds, file for file.
+import assert from 'node:assert/strict'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { test } from 'node:test'
+import { pathToFileURL } from 'node:url'
+import { CORPUS, corpusPath, corpusSkip, REPO_ROOT } from '../../test/helpers/corpus.ts'
+import { tmpDir } from '../../test/helpers/tmp.ts'
+import { loadBaselines } from '../content/baseline/load-baseline.ts'
+import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
+import { loadYara } from '../content/yara/load-yara.ts'
+import { emptyBaseline } from '../detect/webfile/baseline-check.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+import { fileArtefact } from './scan-files.test-helper.ts'
+import { scanWebFiles } from './scan-files.ts'
+import { scanWebFilesInWorkers, webFileJobs } from './webfile-pool.ts'
+
+const CONTENT = join(REPO_ROOT, 'content')
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((n) => join(dir, n))
+    .filter((p) => statSync(p).isFile() && !p.endsWith('MANIFEST.csv'))
+    .sort()
+}
+
+const key = (f: Finding) => `${f.source.path} ${f.rule} ${f.severity} ${f.reasons?.length}`
+
+test('batches close at 64 files and never split a file', () => {
+  const d = tmpDir()
+  const arts = Array.from({ length: 130 }, (_, i) => {
+    const p = join(d, `f${i}.aspx`)
+    writeFileSync(p, 'x')
+    return fileArtefact(p, `f${i}.aspx`)
+  })
+  assert.deepEqual(
+    webFileJobs(arts).map((j) => j.items.length),
+    [64, 64, 2],
+  )
+})
+
+test('a worker that cannot start leaves its batches to the caller, with one error', async () => {
+  const d = tmpDir()
+  const bad = join(d, 'bad-worker.mjs')
+  writeFileSync(bad, "throw new Error('boom')\n")
+  const arts = Array.from({ length: 70 }, (_, i) => {
+    const p = join(d, `f${i}.aspx`)
+    writeFileSync(p, 'x')
+    return fileArtefact(p, `f${i}.aspx`)
+  })
+  const errors: ItemError[] = []
+  const r = await scanWebFilesInWorkers(
+    arts,
+    {
+      yaraSources: [],
+      yaraRules: new Map(),
+      heuristics: { rules: [] },
+      baseline: emptyBaseline(),
+      iocs: [],
+      maxFileBytes: 1024,
+    },
+    { finding: () => {}, error: (e) => errors.push(e) },
+    2,
+    pathToFileURL(bad),
+  )
+  assert.equal(r.files, 0)
+  assert.equal(r.left.length, 70)
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['EXH_ERR_WORKER'],
+  )
+})
+
+test('two workers find the same as this thread on the web-shell corpus (malicious dev + benign)', {
+  skip: corpusSkip,
+}, async () => {
+  const files = [
+    ...walk(corpusPath('webshells/malicious/dev')),
+    ...walk(corpusPath('webshells/benign')),
+  ]
+  const arts = files.map((f) => fileArtefact(f, relative(CORPUS, f)))
+  arts.push(fileArtefact(join(tmpDir(), '..'), 'not-a-file'))
+  const yara = loadYara(CONTENT, [], { compile: false })
+  const heuristics = loadHeuristics(CONTENT)
+  const { baseline } = loadBaselines([
+    corpusPath('webshells/benign/exchange-known-good-hashes_nccgroup'),
+  ])
+  const here = { findings: [] as Finding[], errors: [] as ItemError[] }
+  const hereStats = await scanWebFiles(
+    arts,
+    { yara, heuristics, baseline, maxFileBytes: 32 << 20 },
+    { finding: (f) => here.findings.push(f), error: (e) => here.errors.push(e) },
+  )
+  const pooled = { findings: [] as Finding[], errors: [] as ItemError[] }
+  const poolStats = await scanWebFilesInWorkers(
+    arts,
+    {
+      yaraSources: yara.sources,
+      yaraRules: yara.rules,
+      heuristics,
+      baseline,
+      iocs: [],
+      maxFileBytes: 32 << 20,
+    },
+    { finding: (f) => pooled.findings.push(f), error: (e) => pooled.errors.push(e) },
+    2,
+  )
+  assert.ok(here.findings.length >= 82)
+  assert.deepEqual(pooled.findings.map(key).sort(), here.findings.map(key).sort())
+  assert.deepEqual(poolStats, { ...hereStats, left: [] })
+  // A directory where a file was: the worker's read-only open says so; the stream path sees EISDIR.
+  assert.deepEqual(
+    pooled.errors.map((e) => [e.code, e.path]),
+    [['EXH_ERR_NOT_REGULAR', 'not-a-file']],
+  )
+  assert.deepEqual(
+    here.errors.map((e) => e.path),
+    ['not-a-file'],
+  )
+})

@@ -1,0 +1,126 @@
+// One web file's bytes through every check: hash, allowlist, YARA on the raw bytes (and the UTF-8 form of
+// a UTF-16 page), heuristics on the decoded text, IOCs, baseline. Synchronous, so it runs the same on the
+// main thread and in a worker (webfile-worker.ts), with one compiled scanner per thread.
+import { createHash } from 'node:crypto'
+import { yaraVariables } from '../content/yara/load-yara.ts'
+import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/baseline-check.ts'
+import { decodeText } from '../detect/webfile/decode.ts'
+import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import { heuristicHits } from '../detect/webfile/heuristics.ts'
+import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
+import { type ScannedFile, webFileFinding } from '../detect/webfile/web-finding.ts'
+import { locate } from '../detect/webfile/web-path.ts'
+import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
+import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
+import { toItemError } from '../shared/errors.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+
+export interface IocFileInput {
+  path: string
+  windowsPath?: string
+  sha256: string
+  sha1: string
+  md5: string
+  size: number
+}
+
+/** The part of a yara-x scanner we call (structural, so tests and workers can pass their own). */
+export interface YaraScanner {
+  scan(data: Buffer, variables?: Record<string, string | number>): unknown[]
+}
+
+export interface WebScanEngine {
+  scanner: YaraScanner | null
+  yaraRules: Map<string, YaraRuleInfo>
+  heuristics: CompiledHeuristics
+  baseline: Baseline
+  iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
+}
+
+/** Serialisable facts about the file, as the artefact carries them. */
+export interface WebFileMeta {
+  path: string
+  windowsPath?: string
+  mtime?: string
+  ctime?: string
+  btime?: string
+}
+
+function hashes(bytes: Buffer): { sha256: string; sha1: string; md5: string } {
+  return {
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha1: createHash('sha1').update(bytes).digest('hex'),
+    md5: createHash('md5').update(bytes).digest('hex'),
+  }
+}
+
+function runYara(
+  scanner: YaraScanner,
+  bytes: Buffer,
+  transcoded: Buffer | undefined,
+  vars: Record<string, string>,
+): YaraMatchLike[] {
+  const first = scanner.scan(bytes, vars) as YaraMatchLike[]
+  if (!transcoded) return first
+  // A UTF-16 page hides from ASCII signatures; scan its UTF-8 form too.
+  const seen = new Set(first.map((m) => m.ruleIdentifier))
+  const second = scanner.scan(transcoded, vars) as YaraMatchLike[]
+  return [...first, ...second.filter((m) => !seen.has(m.ruleIdentifier))]
+}
+
+function iocHit(f: Finding): WebHit {
+  return {
+    rule: f.rule,
+    title: f.title,
+    severity: f.severity,
+    source: f.ruleSource,
+    reasons: f.reasons?.length ? f.reasons : [f.title],
+    cves: f.cves,
+    attack: f.attack,
+  }
+}
+
+/** The file's one finding, if anything fired; a YARA failure is pushed to `errors` and the rest still runs. */
+export function scanWebFileBytes(
+  engine: WebScanEngine,
+  meta: WebFileMeta,
+  bytes: Buffer,
+  errors: ItemError[],
+): Finding | undefined {
+  const h = hashes(bytes)
+  if (isKnownGood(engine.baseline, h.sha256)) return undefined
+  const info = webFileInfo(meta.path, meta.windowsPath, bytes.length)
+  const loc = locate(meta.path, meta.windowsPath)
+  const decoded = decodeText(bytes)
+  const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
+  const hits: WebHit[] = []
+  if (engine.scanner) {
+    try {
+      const vars = yaraVariables(meta.path, meta.windowsPath)
+      hits.push(...yaraHits(runYara(engine.scanner, bytes, transcoded, vars), engine.yaraRules))
+    } catch (err) {
+      errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
+    }
+  }
+  const text = decoded.text
+  hits.push(
+    ...heuristicHits(engine.heuristics, { file: info, bytes, text, lower: text.toLowerCase() }),
+  )
+  if (engine.iocFile) {
+    const input: IocFileInput = { path: meta.path, ...h, size: bytes.length }
+    if (meta.windowsPath) input.windowsPath = meta.windowsPath
+    engine.iocFile(input, (f) => hits.push(iocHit(f)))
+  }
+  hits.push(...baselineHits(engine.baseline, info, loc))
+  const file: ScannedFile = {
+    path: meta.path,
+    size: bytes.length,
+    ...h,
+    encoding: decoded.encoding,
+  }
+  if (meta.windowsPath) file.windowsPath = meta.windowsPath
+  if (meta.mtime) file.mtime = meta.mtime
+  if (meta.ctime) file.ctime = meta.ctime
+  if (meta.btime) file.btime = meta.btime
+  return webFileFinding(hits, file, loc)
+}

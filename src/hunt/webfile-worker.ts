@@ -1,0 +1,58 @@
+// Worker thread: compiles YARA, heuristics and IOCs once, then scans batches of web files synchronously.
+import { parentPort, workerData } from 'node:worker_threads'
+import { compileYaraSources } from '../content/yara/load-yara.ts'
+import { compileIocs } from '../detect/ioc/index.ts'
+import { toItemError } from '../shared/errors.ts'
+import type { Finding, ItemError } from '../shared/types.ts'
+import { openRef } from '../sources/open.ts'
+import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
+import { readRefCapped } from './webfile-read.ts'
+import { scanWebFileBytes, type WebScanEngine, type YaraScanner } from './webfile-scan.ts'
+
+const port = parentPort
+if (!port) throw new Error('webfile-worker must run in a worker thread')
+
+const data = workerData as WebWorkerData
+let startError: ItemError | undefined
+let scanner: YaraScanner | null = null
+try {
+  scanner = compileYaraSources(data.yaraSources)
+} catch (err) {
+  // Files that each validated can still clash together: scan without YARA and say so once.
+  startError = {
+    code: 'EXH_ERR_CONTENT',
+    path: 'content/rules/yara',
+    message: `YARA rules not compiled, web files scanned without them: ${(err as Error).message.split('\n')[0]}`,
+  }
+}
+const iocs = compileIocs(data.iocs)
+const engine: WebScanEngine = {
+  scanner,
+  yaraRules: data.yaraRules,
+  heuristics: data.heuristics,
+  baseline: data.baseline,
+  iocFile: (file, emit) => iocs.matchFile(file, emit),
+}
+
+port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: WebFileJob }) => {
+  const findings: Finding[] = []
+  const errors: ItemError[] = startError ? [startError] : []
+  startError = undefined
+  const result: WebFileJobResult = { findings, errors, files: 0, bytes: 0 }
+  for (const item of job.items) {
+    try {
+      const bytes = await readRefCapped(item.ref, item.meta.path, data.maxFileBytes, () =>
+        openRef(item.ref),
+      )
+      const f = scanWebFileBytes(engine, item.meta, bytes, errors)
+      if (f) findings.push(f)
+      result.files++
+      result.bytes += bytes.length
+    } catch (err) {
+      errors.push(toItemError(err, item.meta.path))
+    }
+  }
+  iocs.flush((f) => findings.push(f))
+  port.postMessage({ type: 'result', jobIndex, data: result })
+})
+port.postMessage({ type: 'ready' })

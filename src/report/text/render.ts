@@ -168,16 +168,22 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
     if (e.missing.length === 0)
       out.push(`  ${c.green('No missing security fix known for this build.')}`)
     else {
-      out.push(`  Missing fixes (${e.missing.length}):`)
-      const rows = e.missing.map((m) => [m.cve, m.fixedIn ?? '?', m.caveat ?? ''])
-      out.push(
-        ...table(
-          [{ title: 'CVE' }, { title: 'fixed in' }, { title: 'caveat' }],
-          rows,
-          width,
-          '    ',
-        ),
-      )
+      // One row per update, not per CVE: a 2016 CU19 misses ~90 CVEs across ~30 updates.
+      const byUpdate = new Map<string, string[]>()
+      const byCaveat = new Map<string, string[]>()
+      for (const m of e.missing) {
+        const k = m.fixedIn ?? '?'
+        byUpdate.set(k, [...(byUpdate.get(k) ?? []), m.cve + (m.caveat ? '*' : '')])
+        if (m.caveat) byCaveat.set(m.caveat, [...(byCaveat.get(m.caveat) ?? []), m.cve])
+      }
+      out.push(`  Missing fixes: ${e.missing.length} CVEs in ${byUpdate.size} updates`)
+      const col = Math.max(...[...byUpdate.keys()].map((u) => u.length)) + 2
+      for (const [u, cves] of byUpdate) {
+        out.push(...wrap(cves.join(' '), width, `    ${u.padEnd(col)}`, ' '.repeat(4 + col)))
+      }
+      for (const [cav, cves] of byCaveat) {
+        out.push(...wrap(`${cves.join(', ')}: ${cav}`, width, '    * ', '      '))
+      }
     }
     for (const cav of e.caveats) out.push(...wrap(cav, width, `  ${c.yellow('!')} `, '    '))
   }

@@ -243,7 +243,7 @@ test('unreadable folders are item errors', async (t) => {
   }
 })
 
-test('a loose folder of real logs (shared corpus): every .log is a log, pages are web files', {
+test('a loose folder of real logs (shared corpus): every .log is a log, every other file is scanned', {
   skip: corpusSkip,
 }, async () => {
   const ev = await discoverEvidence(corpusPath('logs'))
@@ -253,10 +253,27 @@ test('a loose folder of real logs (shared corpus): every .log is a log, pages ar
   assert.equal(logs.filter((p) => p.startsWith('exchange-log-formats/')).length, 17)
   assert.deepEqual(
     ev.artefacts.filter((a) => a.kind === 'webfile').map((a) => a.path),
-    ['proxyshell-blog-excerpts-unverified/webshell_vb_process_exec.aspx'],
+    [
+      'exchange-log-formats/LICENSE',
+      'exchange-log-formats/microsoft_exchange.md',
+      'iis-tunna/LICENSE.GPL',
+      'iis-tunna/web_attack_and_isp_webshell_localhost_access_log.txt',
+      'proxyshell-blog-excerpts-unverified/msexchange-management_cmdlet-excerpts.txt',
+      'proxyshell-blog-excerpts-unverified/webshell_vb_process_exec.aspx',
+    ],
   )
   const head = await text(
     ev.artefacts.find((a) => a.path === 'iis-tunna/Tunna_rdp_tunnel_IIS.log')!.open(),
   )
   assert.match(head, /^#Software: Microsoft Internet Information Services/m)
+})
+
+test('a loose folder of suspect files is scanned like yara -r: shell sources saved as .txt too', {
+  skip: corpusSkip,
+}, async () => {
+  const ev = await discoverEvidence(corpusPath('webshells', 'malicious', 'dev'))
+  const web = new Set(ev.artefacts.filter((a) => a.kind === 'webfile').map((a) => a.path))
+  assert.ok(web.has('6a168885faf8_Nightrunner.aspx_20.txt'))
+  assert.ok(web.has('febf37a9e8ba_zehir4.txt'))
+  assert.equal(web.size, ev.artefacts.length)
 })

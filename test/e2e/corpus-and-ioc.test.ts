@@ -1,6 +1,6 @@
 // Real incident lines from the public corpus through the real CLI, and a responder's own IOC feed.
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { iisHeader, iisLine } from '../fixtures/busy-clean/formats.ts'
@@ -9,6 +9,30 @@ import { tmpDir } from '../helpers/tmp.ts'
 import { brief, huntJson } from './cli.ts'
 
 describe('exhunt hunt on real incident lines', { skip: corpusSkip }, () => {
+  it('finds every real web shell of the corpus and stays silent on every benign page', async () => {
+    const run = await huntJson(corpusPath('webshells'), ['--only', 'files'])
+    const r = run.report
+    assert.equal(run.code, 1, run.stderr)
+    const dev = readdirSync(corpusPath('webshells', 'malicious', 'dev')).filter(
+      (n) => n !== 'MANIFEST.csv',
+    )
+    const found = new Set(
+      r.findings
+        .filter(
+          (f) => f.category === 'webshell' && ['medium', 'high', 'critical'].includes(f.severity),
+        )
+        .map((f) => f.source.path),
+    )
+    const missed = dev.filter((n) => !found.has(`malicious/dev/${n}`))
+    assert.deepEqual(missed, [], `missed ${missed.length} of ${dev.length}`)
+    const benign = r.findings.filter((f) => f.source.path.startsWith('benign/'))
+    assert.deepEqual(
+      benign.map((f) => `${f.severity} ${f.rule} ${f.source.path}`),
+      [],
+    )
+    assert.equal(r.verdict, 'compromised')
+  })
+
   it('finds the Tunna web-shell use in iis-tunna', async () => {
     const run = await huntJson(corpusPath('logs', 'iis-tunna'))
     const r = run.report

@@ -13,7 +13,7 @@ export interface ClassifyContext {
   webRootPrefixes: string[][]
   /** IIS log folders named by applicationHost.config `logFile directory`. */
   logDirPrefixes: string[][]
-  /** An unstructured folder (no drives, no Exchange layout): loose `*.log` and page files count. */
+  /** An unstructured folder (no drives, no Exchange layout): `*.log` are logs, every other file is scanned. */
   loose?: boolean
 }
 
@@ -160,8 +160,11 @@ export function classifySegments(
   }
   if (indexOfSeq(segs, ['system32', 'tasks']) >= 0) return 'other'
   if (ctx.loose) {
+    // A folder with no Windows or Exchange layout is a bag of suspect files (a responder's "scan
+    // this"): like `yara -r`, every file is scanned, including shell sources saved as .txt.
     if (e === 'log') return 'log'
-    if (WEB_EXT.has(e)) return 'webfile'
+    if (ARCHIVE_EXT.has(e)) return 'other'
+    return 'webfile'
   }
   return null
 }

@@ -6,6 +6,7 @@ import { compileIocs } from '../detect/ioc/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, createMatcher } from '../detect/native/match.ts'
 import type { Finding, LogRecord, LogType } from '../shared/types.ts'
+import type { Needle } from '../sources/logs/index.ts'
 import { iocContentFiles } from './content.ts'
 
 export interface LogDetectorConfig {
@@ -26,7 +27,8 @@ export interface FileDetector {
 }
 
 export interface LogDetectors {
-  needlesFor(t: LogType): readonly string[] | null
+  /** Prefilter per log type: literals, or lists of literals a line must all hold (scanLog `needles`). */
+  needlesFor(t: LogType): readonly Needle[] | null
   forFile(): FileDetector
   maxLineBytes?: number
   rules: number
@@ -39,13 +41,13 @@ export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
   const shipped = loadIocs(iocContentFiles(cfg.contentRoot), { user: false })
   const user = loadIocs(cfg.userIocFiles, { user: true })
   const iocs = compileIocs([...shipped.iocs, ...user.iocs])
-  const needleCache = new Map<LogType, readonly string[] | null>()
+  const needleCache = new Map<LogType, readonly Needle[] | null>()
   return {
     needlesFor(t) {
       let n = needleCache.get(t)
       if (n === undefined) {
-        const r = compiled.set.needlesFor(t)
-        n = r === null ? null : [...new Set([...r, ...iocs.needlesFor(t)])]
+        const r = compiled.set.prefilterFor(t)
+        n = r === null ? null : [...r, ...new Set(iocs.needlesFor(t))]
         needleCache.set(t, n)
       }
       return n

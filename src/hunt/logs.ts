@@ -1,4 +1,5 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
+import { setFlagsFromString } from 'node:v8'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
@@ -9,6 +10,9 @@ import type { LogDetectorConfig } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
 import { defaultWorkers, runPool } from './pool.ts'
 import { contentIssueErrors, type HuntOptions } from './run.ts'
+
+/** Young-generation semi-space of a log worker, MiB (see huntLogs). */
+const LOG_SEMI_SPACE_MB = 2
 
 export interface LogsOutcome {
   files: number
@@ -51,37 +55,18 @@ export async function huntLogs(
     maxLineBytes: opts.maxLineBytes,
   }
 
-  await runPool<LogJob, LogJobResult | Error>({
-    workerUrl: new URL(
-      import.meta.url.endsWith('.ts') ? './log-worker.ts' : './log-worker.mjs',
-      import.meta.url,
-    ),
-    workerData: config,
-    jobs,
-    size: workers,
-    signal: opts.signal,
-    onMessage(msg) {
-      const job = jobs[msg.jobIndex]
-      if (msg.type === 'error' || msg.data instanceof Error) {
-        const err = msg.data as Error
-        errors.push({
-          code: 'EXH_ERR_WORKER',
-          path: job?.path ?? '?',
-          message: err?.message ?? String(err),
-        })
-        return
-      }
-      const data = msg.data
-      for (const f of data.findings) emit(f)
-      if (msg.type === 'result') {
-        if (data.summary) summaries.push(data.summary)
-        for (const o of data.observations) observations.push(o)
-        errors.push(...data.errors)
-        done += job?.size ?? 0
-        opts.onProgress?.({ phase: 'logs', done, total, unit: 'bytes' })
-      }
-    },
-  })
+  // A log worker allocates short-lived strings at a high rate, and V8 grows each isolate's young
+  // generation to 16 MiB semi-spaces (~48 MiB) for that: with two workers that was most of the
+  // 256 MB budget (issue 3 §6). Semi-spaces of LOG_SEMI_SPACE_MB keep RSS flat and scavenges cheap.
+  // The flag is read when an isolate starts, so it is set for the pool's lifetime and reset (0 =
+  // V8's default) before anything else starts workers. (resourceLimits on the Worker would be the
+  // tidy way; runPool does not take them yet.)
+  setFlagsFromString(`--max-semi-space-size=${LOG_SEMI_SPACE_MB}`)
+  try {
+    await runLogPool()
+  } finally {
+    setFlagsFromString('--max-semi-space-size=0')
+  }
 
   for (const f of finishAggregates(compiled.set, observations)) emit(f)
   return {
@@ -92,5 +77,39 @@ export async function huntLogs(
     summaries,
     workers,
     rules: compiled.set.rules,
+  }
+
+  function runLogPool(): Promise<void> {
+    return runPool<LogJob, LogJobResult | Error>({
+      workerUrl: new URL(
+        import.meta.url.endsWith('.ts') ? './log-worker.ts' : './log-worker.mjs',
+        import.meta.url,
+      ),
+      workerData: config,
+      jobs,
+      size: workers,
+      signal: opts.signal,
+      onMessage(msg) {
+        const job = jobs[msg.jobIndex]
+        if (msg.type === 'error' || msg.data instanceof Error) {
+          const err = msg.data as Error
+          errors.push({
+            code: 'EXH_ERR_WORKER',
+            path: job?.path ?? '?',
+            message: err?.message ?? String(err),
+          })
+          return
+        }
+        const data = msg.data
+        for (const f of data.findings) emit(f)
+        if (msg.type === 'result') {
+          if (data.summary) summaries.push(data.summary)
+          for (const o of data.observations) observations.push(o)
+          errors.push(...data.errors)
+          done += job?.size ?? 0
+          opts.onProgress?.({ phase: 'logs', done, total, unit: 'bytes' })
+        }
+      },
+    })
   }
 }

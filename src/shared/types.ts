@@ -84,6 +84,11 @@ export interface LogRecord {
   readonly urlPath?: string
   readonly query?: string
   readonly status?: number
+  /**
+   * A column's value by lowercased header name, as `fields[name]` would give it, or undefined when
+   * there is no such column: lets a reader skip building `fields` (log scanner records).
+   */
+  column?(name: string): string | undefined
 }
 
 export interface Indicators {

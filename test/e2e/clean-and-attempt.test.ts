@@ -75,7 +75,9 @@ describe('exhunt hunt on a busy, clean Exchange server (mounted drive)', () => {
     for (const t of ['iis', 'httpproxy', 'ecp-server', 'rps-cmdlet'] as const) {
       assert.ok((lines.get(t) ?? 0) > 0, `no ${t} lines read`)
     }
-    assert.ok(clean.report.stats.records > 3000)
+    // Ordinary traffic is rejected by the prefilter before parsing, so count lines read, not records.
+    assert.ok(clean.report.stats.lines > 5000, String(clean.report.stats.lines))
+    assert.ok(clean.report.stats.records > 0)
   })
 
   it('treats the noise cases as at most low', () => {
@@ -84,6 +86,8 @@ describe('exhunt hunt on a busy, clean Exchange server (mounted drive)', () => {
     // An admin pointing the OAB URLs at ordinary https names, a mailbox export to a file share and
     // its clean-up, scanners fetching the export-tool manifest: each may be context, never more.
     for (const re of [/Set-OabVirtualDirectory/, /MailboxExportRequest/, /exporttool/i]) {
+      // The noise was parsed and judged (context findings), not skipped unread.
+      assert.ok(about(re).length > 0, `no context finding for ${re}`)
       for (const f of about(re)) assert.ok(severityRank(f.severity) <= severityRank('low'), f.rule)
     }
   })

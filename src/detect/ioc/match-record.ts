@@ -32,6 +32,45 @@ function push<K>(m: Map<K, Ioc[]>, k: K, ioc: Ioc): void {
 // Columns that can hold a client address: c-ip, ClientIpAddress, X-Forwarded-For, remote-endpoint, ...
 const IP_FIELD = /ip|forwarded|endpoint/
 const IP_SPLIT = /[\s,;"]+/
+const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g
+const ipFieldCache = new Map<string, boolean>()
+
+function isIpField(name: string): boolean {
+  let yes = ipFieldCache.get(name)
+  if (yes === undefined) {
+    yes = IP_FIELD.test(name)
+    if (ipFieldCache.size < 10_000) ipFieldCache.set(name, yes)
+  }
+  return yes
+}
+
+// Words most user agents share: a poor needle (every browser line holds them).
+const COMMON_UA_WORDS =
+  /^(?:mozilla\/\d\.\d|\(compatible;|\(windows|nt|like|gecko\)|applewebkit\/[\d.]+|safari\/[\d.]+)$/
+
+/**
+ * The longest word of a normalised user agent: it appears as is whether the log wrote the agent's
+ * spaces as `+` (IIS) or kept them (HttpProxy), and one distinctive word keeps the line prefilter
+ * fast where the whole agent would start with the `mozilla/5.0 (` every browser line has.
+ */
+export function uaNeedle(norm: string): string {
+  let best = ''
+  for (const w of norm.split(' ')) {
+    if (w.length > best.length && !COMMON_UA_WORDS.test(w)) best = w
+  }
+  return best === '' ? norm : best
+}
+
+/**
+ * One case-insensitive test a raw line must pass before any IOC is looked for in its record: the
+ * literal of every indicator (a user agent's longest word). null = no gate, as when an IPv6
+ * indicator may be logged in another textual form than its canonical one.
+ */
+function literalGate(literals: Iterable<string>): RegExp | null {
+  const parts: string[] = []
+  for (const l of literals) parts.push(l.replace(REGEX_SPECIALS, '\\$&'))
+  return parts.length === 0 ? null : new RegExp(parts.join('|'), 'i')
+}
 const HOST = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/g
 
 export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
@@ -42,6 +81,8 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
   const anyPaths = new Map<string, Ioc[]>()
   const domains = new Map<string, Ioc[]>()
   const needles = new Set<string>()
+  const gateLiterals = new Set<string>()
+  let ungated = false
   for (const ioc of iocs) {
     const v = ioc.value.trim()
     switch (ioc.type) {
@@ -51,6 +92,8 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
         if (!key) break
         push(ips, key, ioc)
         needles.add(key)
+        if (isIpv4(key)) gateLiterals.add(key)
+        else ungated = true
         break
       }
       case 'cidr': {
@@ -58,14 +101,15 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
         if (!c) break
         cidrs.push({ c, ioc })
         needles.add(cidrNeedle(c, v))
+        if (c.v6) ungated = true
+        else gateLiterals.add(cidrNeedle(c, v))
         break
       }
       case 'user_agent': {
         const norm = normaliseUa(v)
         if (norm.length < 3) break
         uas.push({ norm, ioc })
-        needles.add(norm)
-        needles.add(norm.replaceAll(' ', '+'))
+        needles.add(uaNeedle(norm))
         break
       }
       case 'url_path_post':
@@ -73,12 +117,14 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
         const p = v.toLowerCase()
         push(ioc.type === 'url_path' ? anyPaths : postPaths, p, ioc)
         needles.add(p)
+        gateLiterals.add(p)
         break
       }
       case 'domain': {
         const d = v.toLowerCase().replace(/\.$/, '')
         push(domains, d, ioc)
         needles.add(d)
+        gateLiterals.add(d)
         break
       }
       default:
@@ -102,7 +148,7 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
     const hitIp = (ioc: Ioc, where: string, ip: string) =>
       hit(ioc, { where, matched: ip, outcome: 'unknown', indicators: { ips: [ip] } })
     test('ip', rec.ip)
-    for (const name in rec.fields) if (IP_FIELD.test(name)) test(name, rec.fields[name])
+    for (const name in rec.fields) if (isIpField(name)) test(name, rec.fields[name])
   }
 
   function matchDomains(rec: LogRecord, hit: Parameters<RecordIocs['match']>[1]): void {
@@ -132,9 +178,16 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
     }
   }
 
+  for (const u of uas) gateLiterals.add(uaNeedle(u.norm))
+  const gate = ungated ? null : literalGate(gateLiterals)
+  const none = !ungated && gate === null
+
   return {
     needles: [...needles],
     match(rec, hit) {
+      // Most lines hold no indicator at all: one literal test, and the record is never looked at.
+      // A record built without its line (raw '') is matched in full.
+      if (none || (gate !== null && rec.raw !== '' && !gate.test(rec.raw))) return
       if (ips.size > 0 || cidrs.length > 0) matchIps(rec, hit)
       if (uas.length > 0 && rec.userAgent && rec.userAgent !== '-') {
         const ua = normaliseUa(rec.userAgent)

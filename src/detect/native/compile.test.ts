@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { makeRule } from '../../../test/helpers/native-rule.ts'
 import { parseCondition } from '../../content/rules/parse-condition.ts'
 import { compileRules } from './compile.ts'
-import { conditionNeedles, safeLiteral } from './needles.ts'
+import { conditionNeedles, conditionPrefilter, DECODED, safeLiteral } from './needles.ts'
 
 function needles(cond: unknown): string[] | null {
   const c = parseCondition(cond, 'match', () => {})
@@ -131,5 +131,76 @@ describe('needles', () => {
     assert.equal(safeLiteral('a+bcd'), 'bcd')
     assert.equal(safeLiteral('%2fowa'), '2fowa')
     assert.equal(safeLiteral('Ärger-Straße'), 'rger-stra')
+  })
+})
+
+function prefilter(cond: unknown): string[][] | null {
+  const c = parseCondition(cond, 'match', () => {})
+  assert.ok(c)
+  return conditionPrefilter(c)?.map((x) => [...x]) ?? null
+}
+
+describe('prefilter (conjunctions)', () => {
+  test('an AND keeps the literals of every part, so a broad one is checked with a rare one', () => {
+    assert.deepEqual(
+      prefilter({
+        all: [
+          { field: 'method', equals: 'POST' },
+          { field: 'urlpath', startswith: '/ecp/' },
+          { field: 'urlpath', regex: '^/ecp/[0-9a-z]{1,3}\\.js$' },
+        ],
+      }),
+      [['/ecp/', 'post', '.js']],
+    )
+  })
+
+  test('an ANY becomes alternatives; a part without literals leaves the others', () => {
+    const got = prefilter({
+      all: [
+        { field: 'urlpath', regex: '\\.(?:aspx|ashx)$' },
+        {
+          any: [
+            { field: 'query', contains: 'cmd=read' },
+            { field: 'x', contains: 'abc' },
+          ],
+        },
+        { field: 'status', gte: 200 },
+      ],
+    })
+    assert.deepEqual(got?.map((c) => c.sort().join(' ')).sort(), [
+      '.ashx abc',
+      '.ashx cmd=read',
+      '.aspx abc',
+      '.aspx cmd=read',
+    ])
+    assert.equal(
+      prefilter({
+        any: [
+          { field: 'a', contains: 'x' },
+          { field: 'b', gte: 1 },
+        ],
+      }),
+      null,
+    )
+  })
+
+  test('a decoded field gives decoded literals; the query view is bounded by ? or a space', () => {
+    assert.deepEqual(
+      prefilter({
+        all: [
+          { field: 'urlpath', contains: 'autodiscover.json' },
+          { field: 'raw', decode: 'url', contains: 'json @' },
+        ],
+      }),
+      [['autodiscover.json', `${DECODED}json @`]],
+    )
+    assert.deepEqual(prefilter({ field: 'query', equals: 'proxy' }), [['?proxy'], [' proxy']])
+    assert.deepEqual(prefilter({ field: 'query', contains: 'proxy' }), [['proxy']])
+  })
+
+  test('the rule set hands out every rule conjunction for its log type', () => {
+    const { set } = compileRules([makeRule('exh-a')])
+    assert.deepEqual(set.prefilterFor('httpproxy'), set.rulesFor('httpproxy')[0]?.prefilter)
+    assert.deepEqual(set.prefilterFor('ews'), [])
   })
 })

@@ -5,7 +5,7 @@ import type { ContentIssue } from '../../content/issues.ts'
 import type { Condition, NativeRule } from '../../content/rules/rule-types.ts'
 import type { LogType } from '../../shared/types.ts'
 import { compileCondition, type Predicate } from './condition.ts'
-import { conditionNeedles } from './needles.ts'
+import { type Conjunction, conditionNeedles, conditionPrefilter } from './needles.ts'
 
 export interface CompiledRule {
   readonly rule: NativeRule
@@ -15,12 +15,16 @@ export interface CompiledRule {
   readonly subtypes?: ReadonlySet<string>
   /** null: no literal every matching line must hold. */
   readonly needles: readonly string[] | null
+  /** Sharper prefilter: alternatives of literals that must all appear; null as for `needles`. */
+  readonly prefilter: readonly Conjunction[] | null
 }
 
 export interface CompiledRuleSet {
   readonly rules: number
   /** null = some rule for that type has no literal (parse every line); [] = no rule for that type. */
   needlesFor(logType: LogType): readonly string[] | null
+  /** As needlesFor, each alternative a set of literals a line must all hold (one rule's AND). */
+  prefilterFor(logType: LogType): readonly Conjunction[] | null
   rulesFor(logType: LogType): readonly CompiledRule[]
   byId(id: string): CompiledRule | undefined
 }
@@ -50,6 +54,7 @@ export function compileRules(
         ...(rule.outcome?.success ? { success: compileCondition(rule.outcome.success, opts) } : {}),
         ...(rule.subtype ? { subtypes: new Set(rule.subtype) } : {}),
         needles: conditionNeedles(rule.match),
+        prefilter: conditionPrefilter(rule.match),
       }
     } catch (e) {
       const engine = opts.untrusted ? ' with RE2 (no lookaround or backreferences)' : ''
@@ -72,6 +77,7 @@ export function compileRules(
     }
   }
   const needleCache = new Map<LogType, readonly string[] | null>()
+  const prefilterCache = new Map<LogType, readonly Conjunction[] | null>()
   const set: CompiledRuleSet = {
     rules: byId.size,
     needlesFor(t) {
@@ -87,6 +93,21 @@ export function compileRules(
       }
       const result = out === null ? null : Object.freeze([...new Set(out)])
       needleCache.set(t, result)
+      return result
+    },
+    prefilterFor(t) {
+      const hit = prefilterCache.get(t)
+      if (hit !== undefined) return hit
+      let out: Conjunction[] | null = []
+      for (const c of byType.get(t) ?? []) {
+        if (c.prefilter === null) {
+          out = null
+          break
+        }
+        out.push(...c.prefilter)
+      }
+      const result = out === null ? null : Object.freeze(out)
+      prefilterCache.set(t, result)
       return result
     },
     rulesFor: (t) => byType.get(t) ?? [],

@@ -68,6 +68,10 @@ export class FieldReader {
   /** The value as logged: the column of that name, else the normalised view. */
   value(field: string): string | undefined {
     const rec = this.rec!
+    if (rec.column) {
+      const v = rec.column(field)
+      return v === undefined ? view(rec, field) : v
+    }
     return hasOwn.call(rec.fields, field) ? rec.fields[field] : view(rec, field)
   }
 

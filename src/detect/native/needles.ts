@@ -3,6 +3,7 @@
 // folding only), so a wrong needle silently loses detections: when in doubt, give none.
 import type { Condition } from '../../content/rules/rule-types.ts'
 import { NON_RAW_VIEWS } from './field-reader.ts'
+import { regexLiterals } from './regex-literals.ts'
 
 // A field's value is a substring of its raw line, except where the writer escaped it: Exchange CSV
 // doubles '"' (LogRowFormatter), IIS writes a space as '+', and URLs may carry %xx for any character.
@@ -75,4 +76,138 @@ export function conditionNeedles(c: Condition): string[] | null {
     if (ok) candidates.push([...new Set(union)])
   }
   return candidates.length === 0 ? null : candidates.reduce(better)
+}
+
+/** Literals that must all appear in a line (lowercase). */
+export type Conjunction = readonly string[]
+
+// Products of alternatives past this size keep the better side instead (prefilter size stays small).
+const MAX_ALTERNATIVES = 256
+
+const isDecoded = (l: string) => l.startsWith(DECODED)
+
+function simplify(conj: readonly string[]): string[] {
+  const uniq = [...new Set(conj)].sort((a, b) => b.length - a.length)
+  // A literal inside a longer one of the same kind (plain or decoded) adds nothing.
+  // A plain literal holds in the decoded line too (it has no '%' or '+'), so it covers a decoded one.
+  return uniq.filter(
+    (l, i) =>
+      !uniq.some(
+        (o, j) =>
+          (j < i && isDecoded(o) === isDecoded(l) && o.includes(l)) ||
+          (isDecoded(l) && !isDecoded(o) && o.includes(l.slice(1))),
+      ),
+  )
+}
+
+/** Guess of how selective a prefilter is: its weakest alternative's longest literal, plus extras. */
+function score(dnf: readonly Conjunction[]): number {
+  let min = Number.POSITIVE_INFINITY
+  for (const c of dnf) {
+    // Only a plain literal can anchor the scanner's search.
+    const longest = Math.max(0, ...c.filter((l) => !isDecoded(l)).map((l) => l.length))
+    min = Math.min(min, longest + 2 * (c.length - 1))
+  }
+  return min
+}
+
+function and(a: Conjunction[], b: Conjunction[]): Conjunction[] {
+  if (a.length * b.length > MAX_ALTERNATIVES) return score(a) >= score(b) ? a : b
+  return a.flatMap((x) => b.map((y) => simplify([...x, ...y])))
+}
+
+/**
+ * Marks a literal searched in the URL-decoded line (`%xx` and `+` decoded), the scanner's convention
+ * (sources/logs/needles.ts DECODED; detect/ may not import sources/).
+ */
+export const DECODED = '\0'
+
+// Decoded literals: the scanner decodes the line itself, so only CSV's doubled quote and non-ASCII
+// (decoded as bytes there, as characters in the rule) still break a literal.
+const UNSAFE_DECODED = /["]|[^\x20-\x7e]/
+
+function decodedLiteral(literal: string): string {
+  let best = ''
+  for (const piece of literal.split(new RegExp(UNSAFE_DECODED.source, 'g'))) {
+    if (piece.length > best.length) best = piece
+  }
+  return best === '' ? '' : DECODED + best.toLowerCase()
+}
+
+/** One literal per alternative, or null when some alternative has none. */
+function literalsOf(literals: readonly string[], decode: boolean): string[] | null {
+  if (!decode) return fromLiterals(literals)
+  const out: string[] = []
+  for (const l of literals) {
+    const s = decodedLiteral(l)
+    if (s === '') return null
+    out.push(s)
+  }
+  return out
+}
+
+// The query view drops the '?' HttpProxy logs in front of UrlQuery (record.ts), and an IIS column
+// follows a space: a query that equals or starts with a value has '?value' or ' value' in the line.
+// That keeps a short value ('proxy', Tunna's poll) from matching every HttpProxy line (',Proxy,').
+const QUERY_OPS = new Set(['equals', 'in', 'startswith', 'startswith-any'])
+
+function leafPrefilter(c: Extract<Condition, { kind: 'string' }>): Conjunction[] | null {
+  if (NON_RAW_VIEWS.has(c.field)) return null
+  const decode = c.decodeUrl === true
+  if (c.op === 'regex' || c.op === 'contains-all' || c.op === 'wildcard') {
+    const groups =
+      c.op === 'regex'
+        ? regexLiterals(c.values[0]!)
+        : c.op === 'wildcard'
+          ? c.values[0]!.split(/[*?]/).map((p) => [p])
+          : c.values.map((v) => [v])
+    let out: Conjunction[] | null = null
+    for (const g of groups) {
+      const alts = literalsOf(g, decode)
+      if (alts === null) continue
+      const dnf = alts.map((l) => [l])
+      out = out === null ? dnf : and(out, dnf)
+    }
+    return out
+  }
+  const alts = literalsOf(c.values, decode)
+  if (alts === null) return null
+  if (c.field === 'query' && !decode && QUERY_OPS.has(c.op)) {
+    const bounded = c.values.flatMap((v) => {
+      const s = safeLiteral(v)
+      return s === v.toLowerCase() ? [`?${s}`, ` ${s}`] : []
+    })
+    if (bounded.length === 2 * c.values.length) return bounded.map((l) => [l])
+  }
+  return alts.map((l) => [l])
+}
+
+/**
+ * The prefilter of a condition as alternatives of conjunctions: a line it can match holds every literal
+ * of at least one conjunction. null when a matching line need not hold any literal we know.
+ */
+export function conditionPrefilter(c: Condition): Conjunction[] | null {
+  if (c.kind === 'exists' || c.kind === 'range') return null
+  if (c.kind === 'string') return leafPrefilter(c)
+  const parts: Conjunction[][] = []
+  for (const child of c.all ?? []) {
+    const p = conditionPrefilter(child)
+    if (p) parts.push(p)
+  }
+  if (c.any) {
+    const union: Conjunction[] = []
+    for (const child of c.any) {
+      const p = conditionPrefilter(child)
+      if (!p) {
+        union.length = 0
+        break
+      }
+      union.push(...p)
+    }
+    if (union.length > 0) parts.push(union)
+  }
+  if (parts.length === 0) return null
+  // Smallest first, so the product grows from the most constraining parts.
+  parts.sort((a, b) => a.length - b.length)
+  return parts.reduce(and)
 }

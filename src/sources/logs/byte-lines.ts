@@ -157,19 +157,23 @@ export class ByteLines {
       }
       return
     }
-    let block = buf.subarray(0, last + 1)
+    let from = 0
     if (this.carryLen > 0) {
-      this.carry.push(block)
-      block = Buffer.concat(this.carry)
+      // Only the line cut by the previous chunk is copied; the rest of the chunk is read in place.
+      const first = buf.indexOf(10) + 1
+      this.carry.push(buf.subarray(0, first))
+      const joined = Buffer.concat(this.carry)
       this.carry = []
       this.carryLen = 0
+      this.proc.block(joined)
+      from = first
     }
-    if (last + 1 < buf.length) {
-      const tail = Buffer.from(buf.subarray(last + 1))
+    const tail = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null
+    if (from < last + 1 && !this.proc.stopped) this.proc.block(buf.subarray(from, last + 1))
+    if (tail) {
       this.carry.push(tail)
       this.carryLen = tail.length
     }
-    this.proc.block(block)
   }
 
   /** End of input: flush the decoder, the partial last line and the NUL report. */

@@ -3,6 +3,7 @@ export { sniff } from './byte-lines.ts'
 export { parseCsvLine } from './csv-line.ts'
 export { type DetectedType, detectLogType, isLikelyLogFile, typeFromPath } from './detect-type.ts'
 export { LOG_VIEWS } from './log-types.ts'
+export type { Needle } from './needles.ts'
 export { firstIp, makeRecord, parseEventData, toIsoTime } from './record.ts'
 export { scanLog } from './scan-log.ts'
 export {

@@ -5,9 +5,9 @@ import type { LogType } from '../../shared/types.ts'
 import { buildFromVersionHeader, normaliseBuild } from './builds.ts'
 import { parseCsvLine } from './csv-line.ts'
 import { detectLogType, typeFromPath } from './detect-type.ts'
-import { lineTimeKey, timeKeyToIso } from './line-time.ts'
+import { lineTimeKey, lineTimeKeyBytes, timeKeyToIso } from './line-time.ts'
 import { resolveViews } from './log-types.ts'
-import { compileNeedles, type NeedleMatcher } from './needles.ts'
+import { compileNeedles, type Needle, type NeedleMatcher } from './needles.ts'
 import { makeRecord } from './record.ts'
 import type { LogScanOptions } from './scan-types.ts'
 import { splitW3cLine } from './w3c-line.ts'
@@ -30,9 +30,9 @@ const IIS_LINE_START = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /
 // Newer Exchange CUs start files with the bare CSV column line before `#Software:` (Excel friendly).
 const BARE_CSV_HEADER = /^[A-Za-z][A-Za-z0-9()-]*(?:,[A-Za-z][A-Za-z0-9()-]*){2,}$/
 const TIME_FIRST = new Set(['datetime', 'date-time', 'timestamp'])
-const needleCache = new WeakMap<readonly string[], NeedleMatcher | null>()
+const needleCache = new WeakMap<readonly Needle[], NeedleMatcher | null>()
 
-function matcherFor(needles: readonly string[] | null | undefined): NeedleMatcher | null {
+function matcherFor(needles: readonly Needle[] | null | undefined): NeedleMatcher | null {
   if (!needles) return null
   let m = needleCache.get(needles)
   if (m === undefined) {
@@ -59,7 +59,6 @@ export class LineProcessor {
   private typeKnown = false
   private matcher: NeedleMatcher | null = null
   private matcherBlock = -1
-  private nextHit = -1
   private blockId = 0
   private minKey = Number.POSITIVE_INFINITY
   private maxKey = Number.NEGATIVE_INFINITY
@@ -83,25 +82,24 @@ export class LineProcessor {
 
   /** Process every line of `buf`; when `final`, the last line may lack its newline. */
   block(buf: Buffer): void {
-    const s = buf.toString('latin1')
-    const n = s.length
+    const n = buf.length
     this.blockId++
     let pos = 0
     let lastSkipStart = -1
     let lastSkipEnd = -1
     while (pos < n && !this.stopped) {
-      let nl = s.indexOf('\n', pos)
+      let nl = buf.indexOf(10, pos)
       if (nl === -1) nl = n
       this.lines++
       let end = nl
-      if (end > pos && s.charCodeAt(end - 1) === 13) end--
+      if (end > pos && buf[end - 1] === 13) end--
       if (end - pos > this.maxLineBytes) {
         this.tooLong(end - pos)
       } else if (end > pos) {
-        if (s.charCodeAt(pos) === 35) {
+        if (buf[pos] === 35) {
           this.header(buf.toString('utf8', pos, end))
           lastSkipStart = -1
-        } else if (this.data(buf, s, pos, end)) {
+        } else if (this.data(buf, pos, end)) {
           lastSkipStart = -1
         } else if (this.layout && !this.layout.timeAtStart) {
           lastSkipStart = pos
@@ -209,7 +207,7 @@ export class LineProcessor {
   }
 
   /** Returns true when the line was parsed (record or side read). */
-  private data(buf: Buffer, s: string, pos: number, end: number): boolean {
+  private data(buf: Buffer, pos: number, end: number): boolean {
     this.inHeader = false
     if (!this.layout) {
       if (!this.preHeader(buf.toString('utf8', pos, end)) || this.stopped) return true
@@ -221,19 +219,17 @@ export class LineProcessor {
     }
     this.dataLines++
     if (layout.timeAtStart) {
-      const k = lineTimeKey(s, pos, end)
-      if (k >= 0) this.noteTime(k, s.charCodeAt(pos + 19) === 46)
+      const k = lineTimeKeyBytes(buf, pos, end)
+      if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)
     }
     let wanted = true
     const matcher = this.matcher
     if (matcher) {
       if (this.matcherBlock !== this.blockId) {
-        matcher.reset(s)
+        matcher.reset(buf)
         this.matcherBlock = this.blockId
-        this.nextHit = -1
       }
-      if (this.nextHit < pos) this.nextHit = matcher.next(pos)
-      wanted = this.nextHit < end
+      wanted = matcher.wants(pos, end)
     }
     if (!wanted && !layout.firstPending) return false
     const raw = buf.toString('utf8', pos, end)

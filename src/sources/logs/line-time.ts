@@ -39,6 +39,37 @@ export function lineTimeKey(s: string, pos: number, end: number): number {
   return ((((y * 13 + mo) * 32 + d) * 24 + h) * 60 + mi) * 60000 + se * 1000 + ms
 }
 
+function byteDigits(b: Uint8Array, at: number, count: number): number {
+  let n = 0
+  for (let i = at; i < at + count; i++) {
+    const d = b[i]! - 48
+    if (d < 0 || d > 9) return NO_TIME
+    n = n * 10 + d
+  }
+  return n
+}
+
+/** lineTimeKey on the bytes of a line (no string made for lines the prefilter skips). */
+export function lineTimeKeyBytes(b: Uint8Array, pos: number, end: number): number {
+  if (end - pos < 19) return NO_TIME
+  if (b[pos + 4] !== 45 || b[pos + 7] !== 45) return NO_TIME
+  const sep = b[pos + 10]
+  if ((sep !== 32 && sep !== 84) || b[pos + 13] !== 58 || b[pos + 16] !== 58) return NO_TIME
+  const y = byteDigits(b, pos, 4)
+  const mo = byteDigits(b, pos + 5, 2)
+  const d = byteDigits(b, pos + 8, 2)
+  const h = byteDigits(b, pos + 11, 2)
+  const mi = byteDigits(b, pos + 14, 2)
+  const se = byteDigits(b, pos + 17, 2)
+  if ((y | mo | d | h | mi | se) < 0) return NO_TIME
+  let ms = 0
+  if (end - pos >= 23 && b[pos + 19] === 46) {
+    ms = byteDigits(b, pos + 20, 3)
+    if (ms < 0) ms = 0
+  }
+  return ((((y * 13 + mo) * 32 + d) * 24 + h) * 60 + mi) * 60000 + se * 1000 + ms
+}
+
 /** Inverse of lineTimeKey → ISO 8601 UTC; milliseconds only when the log had them. */
 export function timeKeyToIso(key: number, withMs: boolean): string {
   let k = key

@@ -147,3 +147,27 @@ describe('normalisers', () => {
     assert.equal(r.line, 9)
   })
 })
+
+describe('makeRecord columns', () => {
+  it('column() reads what fields holds, without a fields object; JSON keeps fields', () => {
+    const names = ['datetime', 'protocol', 'urlstem', 'protocol']
+    const r = makeRecord(
+      'httpproxy',
+      undefined,
+      names,
+      ['2023-01-06T00:00:00Z', 'Owa', '/owa/', 'Ecp'],
+      'p',
+      2,
+      'raw',
+    )
+    assert.equal(r.column?.('urlstem'), '/owa/')
+    assert.equal(r.column?.('nope'), undefined)
+    assert.equal(
+      r.column?.('protocol'),
+      r.fields.protocol,
+      'the last column of a name wins in both',
+    )
+    assert.equal(JSON.parse(JSON.stringify(r)).fields.urlstem, '/owa/')
+    assert.equal(r.urlPath, '/owa/')
+  })
+})

@@ -100,6 +100,60 @@ function splitUrl(url: string | undefined): { path?: string; query?: string } {
   return { path: u.slice(0, q), query: u.slice(q + 1) || undefined }
 }
 
+const columnIndexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>()
+
+function columnIndex(names: readonly string[]): ReadonlyMap<string, number> {
+  let m = columnIndexes.get(names)
+  if (!m) {
+    const built = new Map<string, number>()
+    // Last one wins, as in a fields object built in column order.
+    for (let i = 0; i < names.length; i++) built.set(names[i]!, i)
+    m = built
+    columnIndexes.set(names, m)
+  }
+  return m
+}
+
+type Views = Omit<LogRecord, 'fields' | 'column'>
+
+/**
+ * A record whose `fields` object is built only when someone reads it: rules and IOCs read a few
+ * columns through `column()`, and an HttpProxy line has ~75 of them (building them all cost more
+ * than splitting the line).
+ */
+class LineRecord {
+  #fields: Record<string, string> | undefined
+  readonly #names: readonly string[]
+  readonly #values: readonly string[]
+  readonly #index: ReadonlyMap<string, number>
+
+  constructor(views: Views, names: readonly string[], values: readonly string[]) {
+    Object.assign(this, views)
+    this.#names = names
+    this.#values = values
+    this.#index = columnIndex(names)
+  }
+
+  get fields(): Record<string, string> {
+    if (this.#fields === undefined) {
+      const f: Record<string, string> = {}
+      for (let i = 0; i < this.#names.length; i++) f[this.#names[i]!] = this.#values[i] ?? ''
+      this.#fields = f
+    }
+    return this.#fields
+  }
+
+  /** JSON (reports, debugging) sees the same plain record a reader would. */
+  toJSON(): Views & { fields: Record<string, string> } {
+    return { ...(this as unknown as Views), fields: this.fields }
+  }
+
+  column(name: string): string | undefined {
+    const i = this.#index.get(name)
+    return i === undefined ? undefined : (this.#values[i] ?? '')
+  }
+}
+
 /** Build a LogRecord from one split data line. `fieldNames` must be lowercased header names. */
 export function makeRecord(
   logType: LogType,
@@ -110,19 +164,23 @@ export function makeRecord(
   line: number,
   raw: string,
 ): LogRecord {
-  const fields: Record<string, string> = {}
-  for (let i = 0; i < fieldNames.length; i++) fields[fieldNames[i]!] = values[i] ?? ''
   const v = viewsFor(logType, fieldNames)
   const idx = v.idx
   let urlPath = pick(values, idx.urlPath)
   let query = pick(values, idx.query)
-  const eventData = fields.eventdata
-  if (eventData !== undefined && (logType === 'ecp-server' || logType === 'ecp-activity')) {
-    parseEventData(eventData, fields)
-    if (v.derived.urlPath) {
-      const parts = splitUrl(fields['eventdata.url'])
-      urlPath = parts.path
-      query = parts.query
+  // ECP EventData pairs become fields of their own: those records keep a plain fields object.
+  let fields: Record<string, string> | undefined
+  if (logType === 'ecp-server' || logType === 'ecp-activity') {
+    fields = {}
+    for (let i = 0; i < fieldNames.length; i++) fields[fieldNames[i]!] = values[i] ?? ''
+    const eventData = fields.eventdata
+    if (eventData !== undefined) {
+      parseEventData(eventData, fields)
+      if (v.derived.urlPath) {
+        const parts = splitUrl(fields['eventdata.url'])
+        urlPath = parts.path
+        query = parts.query
+      }
     }
   }
   if (query?.startsWith('?')) query = query.slice(1) || undefined
@@ -133,10 +191,11 @@ export function makeRecord(
   const statusText = pick(values, idx.status)
   const status = statusText === undefined ? Number.NaN : Number.parseInt(statusText, 10)
   const sub =
-    subtype ?? (logType === 'httpproxy' ? pick(values, fieldNames.indexOf('protocol')) : undefined)
-  const rec: {
-    -readonly [K in keyof LogRecord]: LogRecord[K]
-  } = { logType, fields, path, line, raw }
+    subtype ??
+    (logType === 'httpproxy'
+      ? pick(values, columnIndex(fieldNames).get('protocol') ?? -1)
+      : undefined)
+  const rec: { -readonly [K in keyof Views]: Views[K] } = { logType, path, line, raw }
   if (sub !== undefined) rec.subtype = sub
   if (time !== undefined) rec.time = time
   const ip = firstIp(pick(values, idx.ip))
@@ -150,5 +209,6 @@ export function makeRecord(
   if (urlPath !== undefined) rec.urlPath = urlPath
   if (query !== undefined) rec.query = query
   if (!Number.isNaN(status)) rec.status = status
-  return rec
+  if (fields) return { ...rec, fields }
+  return new LineRecord(rec, fieldNames, values) as unknown as LogRecord
 }

@@ -1,13 +1,15 @@
 // The public shapes of a log scan (API other modules code against).
 import type { ItemError, LogRecord, LogType } from '../../shared/types.ts'
+import type { Needle } from './needles.ts'
 
 export interface LogScanOptions {
   /**
    * Lowercase literals per log type: a data line is parsed into a record only if it contains
-   * (case-insensitively) at least one of them. null/undefined = parse every line. Header (#...) lines
-   * are always processed.
+   * (case-insensitively) at least one of them; a needle that is a list holds only when the line
+   * contains all of its literals. null/undefined = parse every line. Header (#...) lines are always
+   * processed.
    */
-  needles?: (logType: LogType) => readonly string[] | null
+  needles?: (logType: LogType) => readonly Needle[] | null
   /** Default 1 MiB; a longer line → one ItemError (EXH_ERR_LOG_LINE_TOO_LONG), skipped. */
   maxLineBytes?: number
   onRecord(rec: LogRecord): void

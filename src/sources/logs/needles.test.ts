@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { buildAutomaton } from './aho-corasick.ts'
+import { compileNeedles, DECODED, type Needle } from './needles.ts'
+
+/** Which lines of `text` the compiled needles keep. */
+function kept(needles: readonly Needle[], text: string): number[] {
+  const m = compileNeedles(needles)
+  assert.ok(m)
+  const buf = Buffer.from(text, 'utf8')
+  m.reset(buf)
+  const out: number[] = []
+  let pos = 0
+  let line = 1
+  while (pos < buf.length) {
+    let nl = buf.indexOf(10, pos)
+    if (nl === -1) nl = buf.length
+    if (m.wants(pos, nl)) out.push(line)
+    pos = nl + 1
+    line++
+  }
+  return out
+}
+
+describe('needle prefilter', () => {
+  test('literals match case-insensitively anywhere in a line, lines in order', () => {
+    const text = 'a ServerInfo~x\nplain\nxx python-requests/2.25\nServerInfo~ python-requests/\n'
+    assert.deepEqual(kept(['serverinfo~', 'python-requests/'], text), [1, 3, 4])
+    assert.deepEqual(kept([], text), [])
+  })
+
+  test('a conjunction keeps a line only when all its literals are there', () => {
+    const text = 'POST /ecp/y.js\nPOST /ecp/PersonalSettings/HomePage.aspx\nGET /ecp/y.js\n'
+    assert.deepEqual(kept([['/ecp/', 'post', '.js']], text), [1])
+    // Another conjunction on the same anchor, or the anchor alone, still counts.
+    assert.deepEqual(
+      kept(
+        [
+          ['/ecp/', 'post', '.js'],
+          ['/ecp/', 'get'],
+        ],
+        text,
+      ),
+      [1, 3],
+    )
+    assert.deepEqual(kept([['/ecp/', 'post', '.js'], '/ecp/'], text), [1, 2, 3])
+  })
+
+  test('overlapping and nested needles are all seen (one is a suffix or prefix of another)', () => {
+    const text = 'x /owa/auth/current/a POST\ny /auth/ GET\nz antsword/v2\n'
+    assert.deepEqual(
+      kept(
+        [
+          ['/auth/', 'get'],
+          ['/owa/auth/current/', 'post'],
+        ],
+        text,
+      ),
+      [1, 2],
+    )
+    assert.deepEqual(kept([['word/', 'v2'], 'antsword/v9'], text), [3])
+    assert.deepEqual(
+      kept(
+        [
+          ['ab', 'q'],
+          ['abc', 'z'],
+        ],
+        'abcz\nabq\nabc\n',
+      ),
+      [1, 2],
+    )
+  })
+
+  test('decoded literals are searched in the URL-decoded line; they cannot anchor alone', () => {
+    const text =
+      'GET /autodiscover/autodiscover.json a=%2Fpowershell\nGET /autodiscover/autodiscover.json x=1\nGET /autodiscover.json?@x+/PowerShell\n'
+    assert.deepEqual(kept([['autodiscover.json', `${DECODED}/powershell`]], text), [1, 3])
+    assert.deepEqual(kept([['autodiscover.json', `${DECODED}?@x /powershell`]], text), [3])
+    assert.equal(compileNeedles([[`${DECODED}/powershell`]]), null)
+  })
+
+  test('non-ASCII needle bytes match exactly, ASCII folds', () => {
+    assert.deepEqual(kept(['café/'], 'CAFÉ/\ncafé/\nCAFé/\n'), [2, 3])
+  })
+
+  test('the automaton reports every needle ending at a position', () => {
+    const ac = buildAutomaton(['he', 'she', 'hers'].map((s) => Buffer.from(s)))
+    assert.ok(ac)
+    const buf = Buffer.from('uSHErs')
+    const ends: [number, number[]][] = []
+    let from = 0
+    let state = 0
+    for (;;) {
+      const end = ac.scan(buf, from, state)
+      if (end < 0) break
+      ends.push([end, [...ac.outputs(ac.lastState)].sort()])
+      from = end
+      state = ac.lastState
+    }
+    assert.deepEqual(ends, [
+      [4, [0, 1]],
+      [6, [2]],
+    ])
+  })
+
+  test('a feed too big for the dense automaton still filters, through the RegExp fallback', () => {
+    const feed = Array.from({ length: 60_000 }, (_, i) => `ioc-${i}.example.com`)
+    assert.equal(buildAutomaton(feed.map((n) => Buffer.from(n))), null)
+    const text =
+      'GET http://IOC-59999.example.com/\nGET http://other.example.com/\nPOST /ecp/y.js\n'
+    assert.deepEqual(kept([...feed, ['/ecp/', 'post', '.js']], text), [1, 3])
+  })
+})

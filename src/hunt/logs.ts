@@ -1,5 +1,4 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
-import { setFlagsFromString } from 'node:v8'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
@@ -11,8 +10,8 @@ import type { LogJob, LogJobResult } from './log-job.ts'
 import { defaultWorkers, runPool } from './pool.ts'
 import { contentIssueErrors, type HuntOptions } from './run.ts'
 
-/** Young-generation semi-space of a log worker, MiB (see huntLogs). */
-const LOG_SEMI_SPACE_MB = 2
+/** Young generation of a log worker, MiB (three semi-spaces of 2 MiB; see huntLogs). */
+const LOG_YOUNG_GENERATION_MB = 6
 
 export interface LogsOutcome {
   files: number
@@ -55,18 +54,7 @@ export async function huntLogs(
     maxLineBytes: opts.maxLineBytes,
   }
 
-  // A log worker allocates short-lived strings at a high rate, and V8 grows each isolate's young
-  // generation to 16 MiB semi-spaces (~48 MiB) for that: with two workers that was most of the
-  // 256 MB budget (issue 3 §6). Semi-spaces of LOG_SEMI_SPACE_MB keep RSS flat and scavenges cheap.
-  // The flag is read when an isolate starts, so it is set for the pool's lifetime and reset (0 =
-  // V8's default) before anything else starts workers. (resourceLimits on the Worker would be the
-  // tidy way; runPool does not take them yet.)
-  setFlagsFromString(`--max-semi-space-size=${LOG_SEMI_SPACE_MB}`)
-  try {
-    await runLogPool()
-  } finally {
-    setFlagsFromString('--max-semi-space-size=0')
-  }
+  await runLogPool()
 
   for (const f of finishAggregates(compiled.set, observations)) emit(f)
   return {
@@ -88,6 +76,10 @@ export async function huntLogs(
       workerData: config,
       jobs,
       size: workers,
+      // A log worker allocates short-lived strings at a high rate and V8 would grow each isolate's
+      // young generation to ~48 MiB for that: with two workers, most of the 256 MB budget (issue 3
+      // §6). A small young generation keeps RSS flat and scavenges cheap.
+      resourceLimits: { maxYoungGenerationSizeMb: LOG_YOUNG_GENERATION_MB },
       signal: opts.signal,
       onMessage(msg) {
         const job = jobs[msg.jobIndex]

@@ -2,7 +2,7 @@
 // Workers run TypeScript through tsx when exhunt runs from source, the bundled .mjs otherwise.
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
 
 export interface PoolMessage<R> {
   type: 'result' | 'partial' | 'error'
@@ -15,6 +15,8 @@ export interface PoolOptions<J, R> {
   workerData: unknown
   jobs: readonly J[]
   size?: number
+  /** V8 limits for each worker (young generation size for allocation-heavy workers). */
+  resourceLimits?: ResourceLimits
   /** Called on the main thread for every message a worker posts. */
   onMessage(msg: PoolMessage<R>): void
   signal?: AbortSignal
@@ -28,11 +30,11 @@ export function defaultWorkers(): number {
  * Node 20 does not apply `--import tsx` to a worker's own entry file, so a .ts worker starts from a
  * two-line bootstrap that registers tsx in the worker thread first.
  */
-function spawn(url: URL, workerData: unknown): Worker {
-  if (!fileURLToPath(url).endsWith('.ts')) return new Worker(url, { workerData })
+function spawn(url: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  if (!fileURLToPath(url).endsWith('.ts')) return new Worker(url, { workerData, resourceLimits })
   const tsx = import.meta.resolve('tsx/esm/api')
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
-  return new Worker(code, { eval: true, workerData })
+  return new Worker(code, { eval: true, workerData, resourceLimits })
 }
 
 /** Runs every job; resolves once all are done. A worker that dies fails only the job it held. */
@@ -44,7 +46,7 @@ export async function runPool<J, R>(opts: PoolOptions<J, R>): Promise<void> {
 
   const startWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = spawn(opts.workerUrl, opts.workerData)
+      const worker = spawn(opts.workerUrl, opts.workerData, opts.resourceLimits)
       let current = -1
       let ready = false
       const feed = () => {

@@ -1,6 +1,7 @@
 // Runs the rules of one target on one item and folds what fired into ONE finding per item: the strongest
 // rule names it, every rule that fired is listed in reasons, the file's facts ride along.
-import { createHash } from 'node:crypto'
+
+import { findingId } from '../../shared/finding-id.ts'
 import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
 import type {
   ArtefactInput,
@@ -45,10 +46,7 @@ export function artefactFinding(
   if (hits.length === 0) return undefined
   const top = strongest(hits)
   const where = input.windowsPath ?? input.path
-  const id = createHash('sha1')
-    .update(`artefact\0${ctx.target}\0${input.path}\0${ctx.key ?? ''}`)
-    .digest('hex')
-    .slice(0, 16)
+  const id = findingId('artefact', ctx.target, input.path, ctx.key)
   const fields: Record<string, string> = { rules: hits.map((h) => h.id).join(', '), ...ctx.fields }
   const detail = ctx.detail ?? ctx.fields?.command ?? ctx.fields?.members ?? ''
   const finding: Finding = {

@@ -1,5 +1,5 @@
 // One IOC hit as a Finding: rule id, attribution (licence, link, origins) and the words a responder reads.
-import { createHash } from 'node:crypto'
+import { findingId } from '../../shared/finding-id.ts'
 import type { Finding, Indicators, Outcome, Phase, Severity } from '../../shared/types.ts'
 import type { Ioc, IocType } from './types.ts'
 
@@ -35,13 +35,6 @@ const LABEL: Record<IocType, string> = {
   path_pattern: 'folder',
   url_path: 'URL path',
   url_path_post: 'POST to URL path',
-}
-
-export function stableId(rule: string, path: string, line: number | undefined): string {
-  return createHash('sha1')
-    .update(`${rule}\0${path}\0${line ?? ''}`)
-    .digest('hex')
-    .slice(0, 16)
 }
 
 export function ruleId(ioc: Ioc): string {
@@ -100,7 +93,7 @@ export function iocFinding(ioc: Ioc, hit: HitContext, isFile: boolean): Finding 
     userAgents: hit.indicators?.userAgents ?? [],
   }
   const finding: Finding = {
-    id: stableId(rule, hit.path, hit.line),
+    id: findingId(rule, hit.path, hit.line),
     rule,
     title: `Known ${label} indicator: ${ioc.value.length > 80 ? `${ioc.value.slice(0, 77)}...` : ioc.value}`,
     severity: ioc.severity ?? DEFAULT_SEVERITY[ioc.type],

@@ -1,14 +1,10 @@
 // A native rule hit → Finding, with the attribution and indicators the report needs.
-import { createHash } from 'node:crypto'
 import type { NativeRule } from '../../content/rules/rule-types.ts'
 import type { Finding, Outcome, Severity } from '../../shared/types.ts'
 
 export const MAX_EVIDENCE = 2000
 
-/** Stable across runs on the same evidence. */
-export function findingId(...parts: readonly (string | number)[]): string {
-  return createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16)
-}
+export { findingId } from '../../shared/finding-id.ts'
 
 export function severityFor(rule: NativeRule, outcome: Outcome): Severity {
   return outcome === 'attempt' && rule.outcome?.levelIfAttempt

@@ -1,6 +1,7 @@
 // Everything that fired on one file becomes ONE finding: the strongest rule names it, every rule and
 // heuristic is listed in reasons with its source, and the file's facts ride along.
-import { createHash } from 'node:crypto'
+
+import { findingId } from '../../shared/finding-id.ts'
 import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
 import type { WebHit } from './hit.ts'
 import type { WebLocation } from './web-path.ts'
@@ -28,10 +29,6 @@ function strongest(hits: readonly WebHit[]): WebHit {
   return best
 }
 
-function stableId(rule: string, path: string): string {
-  return createHash('sha1').update(`${rule}\0${path}\0`).digest('hex').slice(0, 16)
-}
-
 export function webFileFinding(
   hits: readonly WebHit[],
   file: ScannedFile,
@@ -54,7 +51,7 @@ export function webFileFinding(
   if (loc) fields.url = loc.urlPath
   if (file.encoding) fields.encoding = file.encoding
   const finding: Finding = {
-    id: stableId('webfile', file.path),
+    id: findingId('webfile', file.path, ''),
     rule: top.rule,
     title: serious ? `Web shell suspected: ${top.title}` : `Review web file: ${top.title}`,
     severity: top.severity,

@@ -1,6 +1,8 @@
 // Log-side IOC tests: attacker IPs (any IP-bearing column, lists included), user agents in IIS `+` or
 // space form, POST-only URL paths, and domains anywhere in the line.
+
 import type { LogRecord } from '../../shared/types.ts'
+import { actorIps } from '../actor.ts'
 import type { HitContext } from './finding.ts'
 import {
   type Cidr,
@@ -197,7 +199,7 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
               where: 'useragent',
               matched: rec.userAgent,
               outcome: 'unknown',
-              indicators: { userAgents: [rec.userAgent], ips: rec.ip ? [rec.ip] : [] },
+              indicators: { userAgents: [rec.userAgent], ips: actorIps(rec) },
             })
           }
         }
@@ -213,7 +215,7 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
             where: 'urlpath',
             matched: `${rec.method ?? ''} ${rec.urlPath}`.trim(),
             outcome: 'unknown',
-            indicators: { paths: [rec.urlPath], ips: rec.ip ? [rec.ip] : [] },
+            indicators: { paths: [rec.urlPath], ips: actorIps(rec) },
           })
         }
       }

@@ -231,3 +231,23 @@ describe('aggregates', () => {
     assert.equal(run([scan], records).observations.length, 200)
   })
 })
+
+describe('actors', () => {
+  test('the server talking to itself (c-ip = s-ip, loopback) is not an attacker IP', () => {
+    const rule = makeRule('exh-ddi', { source: 'iis' })
+    const iis = (cIp: string, sIp: string) =>
+      rec(
+        1,
+        { 's-ip': sIp, 'c-ip': cIp, anchormailbox: 'ServerInfo~x/ecp/y' },
+        { ip: cIp, logType: 'iis' },
+      )
+    const { found } = run(
+      [rule],
+      [iis('10.0.0.5', '10.0.0.5'), iis('127.0.0.1', '10.0.0.5'), iis('203.0.113.9', '10.0.0.5')],
+    )
+    assert.deepEqual(
+      found.map((f) => f.indicators.ips),
+      [[], [], ['203.0.113.9']],
+    )
+  })
+})

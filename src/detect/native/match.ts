@@ -1,6 +1,7 @@
 // Runs the compiled native rules over records: findings for plain rules (folded past a per-rule cap, so
 // memory stays constant on huge logs), compact observations for aggregate rules (finished on the main thread).
 import type { Finding, LogRecord, Outcome } from '../../shared/types.ts'
+import { actorIps } from '../actor.ts'
 import type { CompiledRule, CompiledRuleSet } from './compile.ts'
 import { FieldReader } from './field-reader.ts'
 import { buildFinding, findingId } from './finding.ts'
@@ -82,7 +83,7 @@ export function createMatcher(
       ...(rec.time ? { time: rec.time } : {}),
       path: rec.path,
       line: rec.line,
-      ips: rec.ip ? [rec.ip] : [],
+      ips: actorIps(rec),
       users: rec.user ? [rec.user] : [],
       paths: rec.urlPath ? [rec.urlPath] : [],
       userAgents: rec.userAgent ? [rec.userAgent] : [],

@@ -122,6 +122,7 @@ export function checkTyped(
     case 'path_pattern':
     case 'url_path':
     case 'url_path_post':
+    case 'known_good_name':
       return v === '' ? { error: 'empty indicator' } : { type: alias, value: v }
     default:
       return { error: `unknown indicator type "${declared}"` }

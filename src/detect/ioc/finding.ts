@@ -18,6 +18,7 @@ const DEFAULT_SEVERITY: Record<IocType, Severity> = {
   path_pattern: 'low',
   url_path: 'medium',
   url_path_post: 'medium',
+  known_good_name: 'info',
 }
 
 const LABEL: Record<IocType, string> = {
@@ -35,6 +36,7 @@ const LABEL: Record<IocType, string> = {
   path_pattern: 'folder',
   url_path: 'URL path',
   url_path_post: 'POST to URL path',
+  known_good_name: 'known-good file name',
 }
 
 export function ruleId(ioc: Ioc): string {

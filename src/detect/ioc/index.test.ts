@@ -8,9 +8,11 @@ import { FOLD_AFTER } from './fold.ts'
 import { compileIocs } from './index.ts'
 import type { Ioc } from './types.ts'
 
-const shipped = loadIocs([join(REPO_ROOT, 'content', 'ioc', 'exchange-iocs.csv')], {
-  user: false,
-}).iocs
+// The indicators and the allowlist of file names Exchange ships in the auth folders, as the hunt loads them.
+const shipped = loadIocs(
+  ['exchange-iocs.csv', 'exchange-known-good.csv'].map((f) => join(REPO_ROOT, 'content', 'ioc', f)),
+  { user: false },
+).iocs
 const matcher = compileIocs(shipped)
 
 function rec(p: Partial<LogRecord> & { fields?: Record<string, string> }): LogRecord {

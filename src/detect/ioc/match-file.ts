@@ -58,6 +58,9 @@ export function compileFileIocs(iocs: readonly Ioc[]): FileIocs {
   const regexSources: string[] = []
   const regexIocs: Ioc[] = []
   const patterns: { p: PathPattern; ioc: Ioc }[] = []
+  const knownGood = new Set(
+    iocs.filter((i) => i.type === 'known_good_name').map((i) => i.value.trim().toLowerCase()),
+  )
   for (const ioc of iocs) {
     const v = ioc.value.trim()
     switch (ioc.type) {
@@ -87,7 +90,7 @@ export function compileFileIocs(iocs: readonly Ioc[]): FileIocs {
         }
         break
       case 'path_pattern': {
-        const p = compilePathPattern(v)
+        const p = compilePathPattern(v, knownGood)
         if (p) patterns.push({ p, ioc })
         break
       }

@@ -3,25 +3,6 @@
 // reported: those folders hold ordinary Exchange files too, and a folder alone is weak evidence.
 import RE2 from 're2'
 
-// Files Exchange itself ships in owa\auth and ecp\auth (NCC Group's known-good hash lists for Exchange 2013 CU23,
-// 2016 CU19, 2019 CU8, github.com/nccgroup/Cyber-Defence Intelligence/Exchange); SCS-Labs' own text names
-// "TimeoutLogoff.aspx", the shipped file is TimeoutLogout.aspx: both are kept.
-const EXCHANGE_AUTH_FILES = [
-  'error.aspx',
-  'error2.aspx',
-  'errorfe.aspx',
-  'expiredpassword.aspx',
-  'frowny.aspx',
-  'logoff.aspx',
-  'logon.aspx',
-  'outlookcn.aspx',
-  'redirsuiteserviceproxy.aspx',
-  'signout.aspx',
-  'svmfeedback.aspx',
-  'timeoutlogout.aspx',
-  'timeoutlogoff.aspx',
-]
-
 export interface PathPattern {
   re: RE2
   exclude: ReadonlySet<string>
@@ -40,7 +21,14 @@ function placeholder(name: string): string | null {
 }
 
 /** Compile a folder description; null when it has no usable path. */
-export function compilePathPattern(value: string): PathPattern | null {
+/**
+ * `knownGood`: file names Exchange ships in owa\auth and ecp\auth (content/ioc/exchange-known-good.csv),
+ * never reported by a folder pattern over those folders.
+ */
+export function compilePathPattern(
+  value: string,
+  knownGood: ReadonlySet<string> = new Set(),
+): PathPattern | null {
   const m = /^(.*?)\s*\((.*)\)\s*$/.exec(value.trim())
   let body = (m ? m[1] : value.trim()) as string
   const desc = (m ? m[2] : '') as string
@@ -65,7 +53,7 @@ export function compilePathPattern(value: string): PathPattern | null {
     re += /sub ?folders/i.test(desc) ? ANY_ASPX_DEEP : ANY_ASPX_HERE
   }
   const exclude = new Set<string>()
-  if (/\\(owa|ecp)\\auth\\/i.test(body)) for (const f of EXCHANGE_AUTH_FILES) exclude.add(f)
+  if (/\\(owa|ecp)\\auth\\/i.test(body)) for (const f of knownGood) exclude.add(f)
   const besides = /besides\s+(\S+)/i.exec(desc)
   if (besides) exclude.add((besides[1] as string).toLowerCase())
   try {

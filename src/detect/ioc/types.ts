@@ -16,6 +16,8 @@ export const IOC_TYPES = [
   'path_pattern',
   'url_path',
   'url_path_post',
+  /** Not an indicator: a file name Exchange ships in the folders shells use (allowlist for path patterns). */
+  'known_good_name',
 ] as const
 export type IocType = (typeof IOC_TYPES)[number]
 

@@ -3,12 +3,11 @@
 // Every problem at once, with file and field; every rule's own samples are run.
 
 import { runArtefactRuleTests } from '../detect/artefacts/index.ts'
-import { iocContentFiles } from '../hunt/content.ts'
-import { loadArtefactRules } from '../hunt/scan-artefacts.ts'
 import { loadAdviceWithIssues } from './advice.ts'
+import { loadArtefactRules } from './artefacts/load-artefact-rules.ts'
 import { loadCveInfo } from './builds/cves.ts'
 import { loadBuildTableChecked } from './builds/load.ts'
-import { loadIocs } from './ioc/load.ts'
+import { iocContentFiles, loadIocs } from './ioc/load.ts'
 import type { ContentIssue } from './issues.ts'
 import { lintContent } from './lint.ts'
 import { runHeuristicTests } from './webfile/heuristic-tests.ts'

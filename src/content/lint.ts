@@ -2,6 +2,7 @@
 // own tests: positives must match, negatives must not, and a positive raw line must pass the prefilter.
 import { compileRules } from '../detect/native/compile.ts'
 import { ruleMatches } from '../detect/native/match.ts'
+import { compileNeedles } from '../sources/logs/needles.ts'
 import type { ContentIssue } from './issues.ts'
 import { loadNativeRules } from './rules/load.ts'
 import type { NativeRule } from './rules/rule-types.ts'
@@ -45,11 +46,15 @@ export function runRuleTests(rules: readonly NativeRule[]): LintResult['tests'] 
           failures.push(`${where}: ${side === 'positive' ? 'did not match' : 'matched'}`)
           return
         }
-        if (side === 'positive' && t.kind === 'line' && c.needles) {
-          const lower = t.line.toLowerCase()
-          if (!c.needles.some((n) => lower.includes(n))) {
+        if (side === 'positive' && t.kind === 'line') {
+          // The hunt's own line scanner with this rule's prefilter: a rule whose sample the
+          // prefilter drops would never see such a line in a real log.
+          const scanner = c.prefilter ? compileNeedles(c.prefilter) : null
+          const line = Buffer.from(t.line, 'latin1')
+          scanner?.reset(line)
+          if (scanner && !scanner.wants(0, line.length)) {
             failures.push(
-              `${where}: the line holds none of the prefilter needles ${JSON.stringify(c.needles)}`,
+              `${where}: the line does not pass the rule's prefilter ${JSON.stringify(c.prefilter)}`,
             )
           }
         }

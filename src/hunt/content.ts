@@ -1,19 +1,7 @@
-// What the hunt loads from the content folder, and the version stamp every report carries.
+// The content version stamp every report carries.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-
-export function iocContentFiles(contentRoot: string): string[] {
-  const dir = join(contentRoot, 'ioc')
-  try {
-    return readdirSync(dir)
-      .filter((n) => /\.(csv|txt)$/i.test(n))
-      .sort()
-      .map((n) => join(dir, n))
-  } catch {
-    return []
-  }
-}
 
 function listFiles(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {

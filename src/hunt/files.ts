@@ -1,17 +1,18 @@
 // File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
 import { join } from 'node:path'
+import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
 import { loadBaselines } from '../content/baseline/load-baseline.ts'
-import { loadIocs } from '../content/ioc/load.ts'
+import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
+import { contentIssueErrors } from '../content/issues.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
 import { loadYara } from '../content/yara/load-yara.ts'
-import { compileIocs } from '../detect/ioc/index.ts'
+import { compileIocs, type Ioc } from '../detect/ioc/index.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
-import { iocContentFiles } from './content.ts'
 import { defaultWorkers } from './pool.ts'
-import { contentIssueErrors, type HuntOptions } from './run.ts'
-import { loadArtefactRules, scanArtefacts } from './scan-artefacts.ts'
+import type { HuntOptions } from './run.ts'
+import { scanArtefacts } from './scan-artefacts.ts'
 import { scanWebFiles } from './scan-files.ts'
 
 export interface FilesOutcome {
@@ -24,7 +25,8 @@ export interface FilesOutcome {
 
 export async function huntFiles(
   evidence: Evidence,
-  opts: HuntOptions & { contentRoot: string; maxFileBytes: number },
+  /** `userIocs`: the `--ioc` feeds, already loaded (and their problems reported) by run.ts. */
+  opts: HuntOptions & { contentRoot: string; maxFileBytes: number; userIocs: readonly Ioc[] },
   emit: (f: Finding) => void,
   errors: ItemError[],
 ): Promise<FilesOutcome> {
@@ -47,10 +49,8 @@ export async function huntFiles(
   const baseline = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
   errors.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
   const shipped = loadIocs(iocContentFiles(root), { user: false })
-  const user = loadIocs(opts.iocFiles ?? [], { user: true })
-  // User feed problems are reported once by run.ts.
   errors.push(...contentIssueErrors(shipped.issues))
-  const allIocs = [...shipped.iocs, ...user.iocs]
+  const allIocs = [...shipped.iocs, ...opts.userIocs]
   const iocs = compileIocs(allIocs)
 
   let bytes = 0

@@ -1,5 +1,5 @@
 // Everything that looks at a log record, compiled once per thread: native rules and IOCs.
-import { loadIocs } from '../content/ioc/load.ts'
+import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import type { ContentIssue } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileIocs } from '../detect/ioc/index.ts'
@@ -7,7 +7,6 @@ import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, createMatcher } from '../detect/native/match.ts'
 import type { Finding, LogRecord, LogType } from '../shared/types.ts'
 import type { Needle } from '../sources/logs/index.ts'
-import { iocContentFiles } from './content.ts'
 
 export interface LogDetectorConfig {
   contentRoot: string

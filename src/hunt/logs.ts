@@ -1,4 +1,6 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
+
+import { contentIssueErrors } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
@@ -8,7 +10,7 @@ import type { LogFileSummary } from '../sources/logs/index.ts'
 import type { LogDetectorConfig } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
 import { defaultWorkers, runPool } from './pool.ts'
-import { contentIssueErrors, type HuntOptions } from './run.ts'
+import type { HuntOptions } from './run.ts'
 
 /** Young generation of a log worker, MiB (three semi-spaces of 2 MiB; see huntLogs). */
 const LOG_YOUNG_GENERATION_MB = 6
@@ -39,12 +41,7 @@ export async function huntLogs(
     // Biggest first, so one huge file does not start last and hold up the end.
     .sort((a, b) => b.size - a.size)
   const total = jobs.reduce((n, j) => n + j.size, 0)
-  // A NaN or non-positive count (`-j abc`) would start no worker and silently read no log.
-  const asked =
-    opts.workers !== undefined && Number.isInteger(opts.workers) && opts.workers > 0
-      ? opts.workers
-      : defaultWorkers()
-  const workers = Math.min(asked, Math.max(1, jobs.length))
+  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(1, jobs.length))
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadIocs } from '../content/ioc/load.ts'
-import type { ContentIssue } from '../content/issues.ts'
+import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
 import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
@@ -15,6 +15,7 @@ import { decide } from './decide.ts'
 import { huntFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
+import { defaultWorkers } from './pool.ts'
 
 export interface HuntProgress {
   phase: 'discover' | 'logs' | 'files'
@@ -41,13 +42,16 @@ export interface HuntOptions {
   signal?: AbortSignal
 }
 
-export function contentIssueErrors(issues: readonly ContentIssue[]): ItemError[] {
-  return issues
-    .filter((i) => i.severity === 'error')
-    .map((i) => ({ code: 'EXH_ERR_CONTENT', path: i.file, message: `${i.path}: ${i.message}` }))
-}
-
-export async function hunt(opts: HuntOptions): Promise<HuntReport> {
+export async function hunt(given: HuntOptions): Promise<HuntReport> {
+  // Checked once for both pools: a NaN or non-positive count would start no worker and silently
+  // read nothing (`-j abc` through the library API; the CLI refuses it outright).
+  const opts: HuntOptions = {
+    ...given,
+    workers:
+      given.workers !== undefined && Number.isInteger(given.workers) && given.workers > 0
+        ? given.workers
+        : defaultWorkers(),
+  }
   const startedAt = new Date()
   const root = opts.contentRoot ?? defaultContentRoot()
   if (!existsSync(join(root, 'rules'))) {
@@ -77,14 +81,20 @@ export async function hunt(opts: HuntOptions): Promise<HuntReport> {
   if (evidence.artefacts.length === 0 && fatal) throw new ExhuntError(fatal.code, fatal.message)
   errors.push(...evidence.errors)
   // IOC feeds are read by every worker thread; their problems are reported once, here.
-  errors.push(...contentIssueErrors(loadIocs(opts.iocFiles ?? [], { user: true }).issues))
+  const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
+  errors.push(...contentIssueErrors(userIocs.issues))
 
   try {
     const logs = only.has('logs')
       ? await huntLogs(evidence.artefacts, { ...opts, contentRoot: root }, emit, errors)
       : undefined
     const files = only.has('files')
-      ? await huntFiles(evidence, { ...opts, contentRoot: root, maxFileBytes }, emit, errors)
+      ? await huntFiles(
+          evidence,
+          { ...opts, contentRoot: root, maxFileBytes, userIocs: userIocs.iocs },
+          emit,
+          errors,
+        )
       : undefined
     const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
     const decided = decide({

@@ -6,10 +6,11 @@ import { describe, test } from 'node:test'
 import { corpusPath, corpusSkip, REPO_ROOT } from '../../test/helpers/corpus.ts'
 import { tmpDir } from '../../test/helpers/tmp.ts'
 import { makeZip } from '../../test/helpers/zip-writer.ts'
+import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
 import { artefactHits, sampleInput } from '../detect/artefacts/index.ts'
 import { type Finding, type ItemError, severityRank } from '../shared/types.ts'
 import { discoverEvidence } from '../sources/discover.ts'
-import { loadArtefactRules, scanArtefacts } from './scan-artefacts.ts'
+import { scanArtefacts } from './scan-artefacts.ts'
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'artefacts')
 const { rules, issues } = loadArtefactRules(join(REPO_ROOT, 'content'))

@@ -2,12 +2,11 @@
 // the rules need (the first 64 KiB, a zip's central directory, a task or config's text; whole files only to
 // hash them below 64 MiB), never extracts or runs anything, and turns every unreadable item into an error.
 import { createHash } from 'node:crypto'
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { ContentIssue } from '../content/issues.ts'
 import {
   type ArtefactContext,
   type ArtefactInput,
@@ -16,7 +15,6 @@ import {
   artefactFinding,
   artefactHits,
   type CompiledArtefactRules,
-  compileArtefactRules,
   isMinidump,
   locationsOf,
   taskCommands,
@@ -53,31 +51,6 @@ const DEFAULT_TEXT_MAX = 8 * 1024 * 1024
 const DEFAULT_NESTED_MAX = 256 * 1024 * 1024
 const NESTED_WORTH = new Set<string>(['programdata', 'windows-temp', 'c-root', 'users', 'web-root'])
 const FILE_EXT = /\.(?:dmp|mdmp|hdmp|zip|7z|rar|cab)$/i
-
-/** Reads content/rules/artefacts/*.yml and compiles them; problems come back as issues, never thrown. */
-export function loadArtefactRules(contentRoot: string): {
-  rules: CompiledArtefactRules
-  issues: ContentIssue[]
-} {
-  const dir = join(contentRoot, 'rules', 'artefacts')
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.yml'))
-      .sort()
-  } catch (err) {
-    const message = `cannot read the folder: ${(err as Error).message}`
-    return {
-      rules: { rules: [], tests: new Map() },
-      issues: [{ file: 'rules/artefacts', path: '', severity: 'error', message }],
-    }
-  }
-  const files = names.map((n) => ({
-    file: `rules/artefacts/${n}`,
-    text: readFileSync(join(dir, n), 'utf8'),
-  }))
-  return compileArtefactRules(files)
-}
 
 type Plan = 'file' | 'task' | 'config'
 

@@ -12,7 +12,12 @@ import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import { scanWebFilesInWorkers, webWorkerAvailable } from './webfile-pool.ts'
 import { readStreamCapped, tooLarge } from './webfile-read.ts'
-import { type IocFileInput, scanWebFileBytes, type WebScanEngine } from './webfile-scan.ts'
+import {
+  type IocFileInput,
+  scanWebFileBytes,
+  type WebScanEngine,
+  yaraNotCompiled,
+} from './webfile-scan.ts'
 
 export type { IocFileInput } from './webfile-scan.ts'
 
@@ -38,8 +43,6 @@ export interface FileScanSink {
   progress?(bytes: number): void
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024
-
 /** Below this much work, starting workers (each compiling ~700 YARA rules) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 200
 const MIN_BYTES_FOR_WORKERS = 4 * 1024 * 1024
@@ -58,12 +61,7 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
     try {
       ctx.yara.scanner = compileYaraSources(ctx.yara.sources)
     } catch (err) {
-      // Files that each validated can still clash together: scan without YARA and say so.
-      sink.error({
-        code: 'EXH_ERR_CONTENT',
-        path: 'content/rules/yara',
-        message: `YARA rules not compiled, web files scanned without them: ${(err as Error).message.split('\n')[0]}`,
-      })
+      sink.error(yaraNotCompiled(err))
       ctx.yara.sources = []
     }
   }

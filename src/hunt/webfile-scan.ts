@@ -46,6 +46,15 @@ export interface WebFileMeta {
   btime?: string
 }
 
+/** Files that each validated can still clash together: the thread scans without YARA and says so once. */
+export function yaraNotCompiled(err: unknown): ItemError {
+  return {
+    code: 'EXH_ERR_CONTENT',
+    path: 'content/rules/yara',
+    message: `YARA rules not compiled, web files scanned without them: ${(err as Error).message.split('\n')[0]}`,
+  }
+}
+
 function hashes(bytes: Buffer): { sha256: string; sha1: string; md5: string } {
   return {
     sha256: createHash('sha256').update(bytes).digest('hex'),

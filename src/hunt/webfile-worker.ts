@@ -7,7 +7,12 @@ import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
 import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
 import { readRefCapped } from './webfile-read.ts'
-import { scanWebFileBytes, type WebScanEngine, type YaraScanner } from './webfile-scan.ts'
+import {
+  scanWebFileBytes,
+  type WebScanEngine,
+  type YaraScanner,
+  yaraNotCompiled,
+} from './webfile-scan.ts'
 
 const port = parentPort
 if (!port) throw new Error('webfile-worker must run in a worker thread')
@@ -18,12 +23,7 @@ let scanner: YaraScanner | null = null
 try {
   scanner = compileYaraSources(data.yaraSources)
 } catch (err) {
-  // Files that each validated can still clash together: scan without YARA and say so once.
-  startError = {
-    code: 'EXH_ERR_CONTENT',
-    path: 'content/rules/yara',
-    message: `YARA rules not compiled, web files scanned without them: ${(err as Error).message.split('\n')[0]}`,
-  }
+  startError = yaraNotCompiled(err)
 }
 const iocs = compileIocs(data.iocs)
 const engine: WebScanEngine = {

@@ -1,6 +1,6 @@
 // Loads indicator files: the shipped CSV (with origins.yml attribution) and user feeds given with --ioc.
 // Every problem becomes a ContentIssue with file and line; nothing here throws.
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Ioc } from '../../detect/ioc/types.ts'
 import type { ContentIssue } from '../issues.ts'
@@ -151,4 +151,17 @@ export function loadIocs(
     issues.push(...r.issues)
   }
   return { iocs, issues }
+}
+
+/** The shipped indicator files: content/ioc/*.csv and *.txt, in name order. */
+export function iocContentFiles(contentRoot: string): string[] {
+  const dir = join(contentRoot, 'ioc')
+  try {
+    return readdirSync(dir)
+      .filter((n) => /\.(csv|txt)$/i.test(n))
+      .sort()
+      .map((n) => join(dir, n))
+  } catch {
+    return []
+  }
 }

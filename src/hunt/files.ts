@@ -3,7 +3,6 @@
 import { join } from 'node:path'
 import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
 import { loadBaselines } from '../content/baseline/load-baseline.ts'
-import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
 import { loadYara } from '../content/yara/load-yara.ts'
@@ -25,8 +24,8 @@ export interface FilesOutcome {
 
 export async function huntFiles(
   evidence: Evidence,
-  /** `userIocs`: the `--ioc` feeds, already loaded (and their problems reported) by run.ts. */
-  opts: HuntOptions & { contentRoot: string; maxFileBytes: number; userIocs: readonly Ioc[] },
+  /** `iocs`: shipped and `--ioc` indicators, loaded (and their problems reported) once by run.ts. */
+  opts: HuntOptions & { contentRoot: string; maxFileBytes: number; iocs: readonly Ioc[] },
   emit: (f: Finding) => void,
   errors: ItemError[],
 ): Promise<FilesOutcome> {
@@ -48,9 +47,7 @@ export async function huntFiles(
   }
   const baseline = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
   errors.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
-  const shipped = loadIocs(iocContentFiles(root), { user: false })
-  errors.push(...contentIssueErrors(shipped.issues))
-  const allIocs = [...shipped.iocs, ...opts.userIocs]
+  const allIocs = opts.iocs
   const iocs = compileIocs(allIocs)
 
   let bytes = 0

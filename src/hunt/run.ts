@@ -2,7 +2,7 @@
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadIocs } from '../content/ioc/load.ts'
+import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
@@ -81,8 +81,11 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   if (evidence.artefacts.length === 0 && fatal) throw new ExhuntError(fatal.code, fatal.message)
   errors.push(...evidence.errors)
   // IOC feeds are read by every worker thread; their problems are reported once, here.
+  // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
+  // scan reuses them (log workers load their own copy).
+  const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
   const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
-  errors.push(...contentIssueErrors(userIocs.issues))
+  errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   try {
     const logs = only.has('logs')
@@ -91,7 +94,12 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     const files = only.has('files')
       ? await huntFiles(
           evidence,
-          { ...opts, contentRoot: root, maxFileBytes, userIocs: userIocs.iocs },
+          {
+            ...opts,
+            contentRoot: root,
+            maxFileBytes,
+            iocs: [...shippedIocs.iocs, ...userIocs.iocs],
+          },
           emit,
           errors,
         )

@@ -59,3 +59,42 @@ describe('exhunt content lint', () => {
     )
   })
 })
+
+describe('broken content in a hunt', () => {
+  it('is reported in errors[] (also with --only logs) and the hunt goes on', async () => {
+    const root = brokenContent()
+    const csv = join(root, 'ioc', 'exchange-iocs.csv')
+    writeFileSync(
+      csv,
+      `${readFileSync(csv, 'utf8')}not-an-address,ipv4,medium,volexity-exchange-marauder,\n`,
+    )
+    const out = join(tmpDir('exhunt-e2e-broken-'), 'r.json')
+    const r = await runCli([
+      'hunt',
+      join(REPO_ROOT, 'demo', 'evidence'),
+      '--only',
+      'logs',
+      '--content',
+      root,
+      '--format',
+      'json',
+      '-o',
+      out,
+    ])
+    assert.equal(r.code, 1, r.stderr)
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      verdict: string
+      errors: { code: string; path: string }[]
+    }
+    const content = report.errors.filter((e) => e.code === 'EXH_ERR_CONTENT').map((e) => e.path)
+    assert.ok(
+      content.some((p) => p.endsWith('exchange-iocs.csv')),
+      JSON.stringify(report.errors),
+    )
+    assert.ok(
+      content.some((p) => p.includes('exh-cmdlet-mailbox-export')),
+      JSON.stringify(report.errors),
+    )
+    assert.equal(report.verdict, 'compromised')
+  })
+})

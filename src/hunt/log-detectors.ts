@@ -1,6 +1,5 @@
 // Everything that looks at a log record, compiled once per thread: native rules and IOCs.
 import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
-import type { ContentIssue } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileIocs } from '../detect/ioc/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
@@ -31,7 +30,6 @@ export interface LogDetectors {
   forFile(): FileDetector
   maxLineBytes?: number
   rules: number
-  issues: ContentIssue[]
 }
 
 export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
@@ -66,6 +64,5 @@ export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
     },
     maxLineBytes: cfg.maxLineBytes,
     rules: compiled.set.rules,
-    issues: [...loaded.issues, ...compiled.issues, ...shipped.issues, ...user.issues],
   }
 }

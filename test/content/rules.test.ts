@@ -6,6 +6,7 @@ import { describe, test } from 'node:test'
 import { runRuleTests } from '../../src/content/lint.ts'
 import { loadNativeRules } from '../../src/content/rules/load.ts'
 import { compileRules } from '../../src/detect/native/compile.ts'
+import { compileNeedles } from '../../src/sources/logs/needles.ts'
 import { REPO_ROOT } from '../helpers/corpus.ts'
 
 const CONTENT = `${REPO_ROOT}/content`
@@ -45,19 +46,21 @@ describe('shipped native rules (content/rules/native)', () => {
     assert.ok(r.run >= loaded.rules.length * 2)
   })
 
-  test('every positive test given as a raw line contains one of its log type needles', () => {
+  test('every positive test given as a raw line passes its log type prefilter (the hunt scanner)', () => {
     const { set } = compileRules(loaded.rules)
     for (const rule of loaded.rules) {
       if (rule.status === 'deprecated') continue
       for (const t of rule.tests.positive) {
         if (t.kind !== 'line') continue
         for (const type of rule.source) {
-          const needles = set.needlesFor(type)
-          if (needles === null) continue
-          const lower = t.line.toLowerCase()
+          const prefilter = set.prefilterFor(type)
+          if (prefilter === null) continue
+          const scanner = compileNeedles(prefilter)
+          const line = Buffer.from(t.line, 'latin1')
+          scanner?.reset(line)
           assert.ok(
-            needles.some((n) => lower.includes(n)),
-            `${rule.file}: positive line holds none of the ${type} needles: ${t.line}`,
+            !scanner || scanner.wants(0, line.length),
+            `${rule.file}: positive line does not pass the ${type} prefilter: ${t.line}`,
           )
         }
       }

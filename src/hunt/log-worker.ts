@@ -8,6 +8,9 @@ import { openRef } from '../sources/open.ts'
 import { createLogDetectors, type LogDetectorConfig } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
 
+/** Read size for logs: one wasm prefilter pass per MiB instead of per 64 KiB. */
+const LOG_READ_BYTES = 1 << 20
+
 const port = parentPort
 if (!port) throw new Error('log-worker must run in a worker thread')
 
@@ -20,7 +23,7 @@ port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: LogJob }) 
   const file = detectors.forFile()
   const result: LogJobResult = { findings, observations: [], errors }
   try {
-    result.summary = await scanLog(openRef(job.ref), job.path, {
+    result.summary = await scanLog(openRef(job.ref, LOG_READ_BYTES), job.path, {
       needles: detectors.needlesFor,
       maxLineBytes: detectors.maxLineBytes,
       onRecord: (rec) => file.match(rec, emit),

@@ -3,7 +3,14 @@ import { describe, test } from 'node:test'
 import { makeRule } from '../../../test/helpers/native-rule.ts'
 import { parseCondition } from '../../content/rules/parse-condition.ts'
 import { compileRules } from './compile.ts'
-import { conditionNeedles, conditionPrefilter, DECODED, safeLiteral } from './needles.ts'
+import {
+  conditionNeedles,
+  conditionPrefilter,
+  DECODED,
+  FIELD_END,
+  MASK,
+  safeLiteral,
+} from './needles.ts'
 
 function needles(cond: unknown): string[] | null {
   const c = parseCondition(cond, 'match', () => {})
@@ -150,7 +157,68 @@ describe('prefilter (conjunctions)', () => {
           { field: 'urlpath', regex: '^/ecp/[0-9a-z]{1,3}\\.js$' },
         ],
       }),
-      [['/ecp/', 'post', '.js']],
+      [['/ecp/', 'post', `${FIELD_END}.js`]],
+    )
+  })
+
+  test('a literal that ends the value (endswith, or a regex ending in it and $) is marked', () => {
+    assert.deepEqual(prefilter({ field: 'urlpath', 'endswith-any': ['/a.aspx', '/B.ASPX'] }), [
+      [`${FIELD_END}/a.aspx`],
+      [`${FIELD_END}/b.aspx`],
+    ])
+    assert.deepEqual(prefilter({ field: 'urlpath', regex: '^/owa/[a-z]+/shell\\.aspx$' }), [
+      [`${FIELD_END}/shell.aspx`, '/owa/'],
+    ])
+    // Not at the end: a trailing class, an escaped dollar, or an alternation in the last group.
+    assert.deepEqual(prefilter({ field: 'urlpath', regex: '\\.js[a-z]$' }), [['.js']])
+    assert.deepEqual(prefilter({ field: 'urlpath', regex: '\\.js\\$' }), [['.js$']])
+    assert.deepEqual(prefilter({ field: 'urlpath', regex: '\\.(?:js|css)$' }), [['.js'], ['.css']])
+    // A decoded view or an escaped character in the value: no mark.
+    assert.deepEqual(prefilter({ field: 'urlpath', endswith: 'a b.aspx' }), [['b.aspx']])
+  })
+
+  test('a none-list of whole values on the same field becomes masks of that field only', () => {
+    const own = prefilter({
+      all: [{ field: 'urlpath', contains: '/auth/' }],
+      none: [{ field: 'urlpath', in: ['/owa/auth/logon.aspx', '/ecp/auth/TimeoutLogout.aspx'] }],
+    })
+    assert.deepEqual(own, [
+      ['/auth/', `${MASK}/owa/auth/logon.aspx`, `${MASK}/ecp/auth/timeoutlogout.aspx`],
+    ])
+    // A literal of another field in the conjunction: blanking could hide it, so no masks.
+    assert.deepEqual(
+      prefilter({
+        all: [
+          { field: 'urlpath', contains: '/auth/' },
+          { field: 'method', equals: 'POST' },
+        ],
+        none: [{ field: 'urlpath', in: ['/owa/auth/logon.aspx'] }],
+      }),
+      [['/auth/', 'post']],
+    )
+    // The excluded values are on another field, or are regexes / case-sensitive: no masks.
+    for (const none of [
+      { field: 'query', in: ['/owa/auth/logon.aspx'] },
+      { field: 'urlpath', regex: '^/owa/auth/logon\\.aspx$' },
+      { field: 'urlpath', in: ['/owa/auth/logon.aspx'], case: 'sensitive' },
+    ]) {
+      assert.deepEqual(
+        prefilter({ all: [{ field: 'urlpath', contains: '/auth/' }], none: [none] }),
+        [['/auth/']],
+      )
+    }
+    // Masks survive an outer AND only while every literal is still from that field.
+    assert.deepEqual(
+      prefilter({
+        all: [
+          {
+            all: [{ field: 'urlpath', contains: '/auth/' }],
+            none: [{ field: 'urlpath', in: ['/owa/auth/logon.aspx'] }],
+          },
+          { field: 'cs-method', equals: 'POST' },
+        ],
+      }),
+      [['/auth/', 'post']],
     )
   })
 

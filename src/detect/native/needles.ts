@@ -87,10 +87,11 @@ const MAX_ALTERNATIVES = 256
 const isDecoded = (l: string) => l.startsWith(DECODED)
 
 function simplify(conj: readonly string[]): string[] {
-  const uniq = [...new Set(conj)].sort((a, b) => b.length - a.length)
+  const masks = [...new Set(conj.filter(isMask))]
+  const uniq = [...new Set(conj.filter((l) => !isMask(l)))].sort((a, b) => b.length - a.length)
   // A literal inside a longer one of the same kind (plain or decoded) adds nothing.
   // A plain literal holds in the decoded line too (it has no '%' or '+'), so it covers a decoded one.
-  return uniq.filter(
+  const kept = uniq.filter(
     (l, i) =>
       !uniq.some(
         (o, j) =>
@@ -98,6 +99,7 @@ function simplify(conj: readonly string[]): string[] {
           (isDecoded(l) && !isDecoded(o) && o.includes(l.slice(1))),
       ),
   )
+  return [...kept, ...masks]
 }
 
 /** Guess of how selective a prefilter is: its weakest alternative's longest literal, plus extras. */
@@ -105,15 +107,97 @@ function score(dnf: readonly Conjunction[]): number {
   let min = Number.POSITIVE_INFINITY
   for (const c of dnf) {
     // Only a plain literal can anchor the scanner's search.
-    const longest = Math.max(0, ...c.filter((l) => !isDecoded(l)).map((l) => l.length))
-    min = Math.min(min, longest + 2 * (c.length - 1))
+    const lits = c.filter((l) => !isMask(l))
+    const longest = Math.max(0, ...lits.filter((l) => !isDecoded(l)).map((l) => l.length))
+    min = Math.min(min, longest + 2 * (lits.length - 1))
   }
   return min
 }
 
-function and(a: Conjunction[], b: Conjunction[]): Conjunction[] {
-  if (a.length * b.length > MAX_ALTERNATIVES) return score(a) >= score(b) ? a : b
-  return a.flatMap((x) => b.map((y) => simplify([...x, ...y])))
+function and(a: Tagged[], b: Tagged[]): Tagged[] {
+  if (a.length * b.length > MAX_ALTERNATIVES) {
+    return score(a.map((x) => x.lits)) >= score(b.map((x) => x.lits)) ? a : b
+  }
+  return a.flatMap((x) =>
+    b.map((y) => {
+      const fields = new Set([...x.fields, ...y.fields])
+      let lits = [...x.lits, ...y.lits]
+      // Masks are sound only while every literal comes from the masked field.
+      if (fields.size > 1) lits = lits.filter((l) => !isMask(l))
+      return { lits: simplify(lits), fields }
+    }),
+  )
+}
+
+/**
+ * Marks a mask: a field value the rule excludes (`none: {field, in: [...]}`). The scanner blanks each
+ * occurrence of it that fills a whole field (separators on both sides) before it looks for the
+ * conjunction's literals: those all come from that same field, so a line the rule can match still
+ * holds them (its field is not an excluded value). sources/logs/needles.ts MASK is the same mark.
+ */
+export const MASK = '\u0001'
+
+const isMask = (l: string) => l.startsWith(MASK)
+
+/**
+ * Marks a literal that ends its field's value (`endswith`, or a regex ending in it and `$`): in the
+ * raw line a separator, a closing quote or the line's end follows it, which the scanner checks where
+ * the literal anchors its search ('.js' then skips every 'autodiscover.json').
+ * sources/logs/needles.ts FIELD_END is the same mark.
+ */
+export const FIELD_END = '\u0002'
+
+/** The literal text a regex source ends with just before a final `$` ('' when none). */
+function trailingLiteral(src: string): string {
+  // Tokens: an escape (with its digits for \x, \u, \c) or one character.
+  const tokens: string[] = []
+  for (let i = 0; i < src.length; ) {
+    let len = 1
+    if (src[i] === '\\') {
+      const e = src[i + 1]
+      len = e === 'x' ? 4 : e === 'u' ? (src[i + 2] === '{' ? src.indexOf('}', i) - i + 1 : 6) : 2
+      if (e === 'c') len = 3
+      if (len < 2) return ''
+    }
+    tokens.push(src.slice(i, i + len))
+    i += len
+  }
+  if (tokens.pop() !== '$') return ''
+  let out = ''
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    const t = tokens[k]!
+    if (t.length === 1 && /[A-Za-z0-9_\-/~,:@=!#%&'<>"]/.test(t)) out = t + out
+    else if (t.length === 2 && t[0] === '\\' && /[.*+?^${}()|[\]\\/-]/.test(t[1]!)) out = t[1] + out
+    else break
+  }
+  return out.toLowerCase()
+}
+
+/** Is the literal at the very end of every match (the regex ends with it, then `$`)? */
+function endsRegex(src: string, literal: string): boolean {
+  return literal !== '' && trailingLiteral(src).endsWith(literal)
+}
+
+/** A conjunction while it is derived, with the fields its literals come from. */
+interface Tagged {
+  lits: string[]
+  fields: ReadonlySet<string>
+}
+
+// A mask value must be findable in the raw line as the whole field: no escaped or separator bytes.
+const MASKABLE = /^[\x21-\x7e]+$/
+
+/** Masks from a group's `none` leaves (`in`/`equals`, case-insensitive, on a raw view), per field. */
+function noneMasks(c: Extract<Condition, { kind: 'group' }>): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const n of c.none ?? []) {
+    if (n.kind !== 'string' || (n.op !== 'in' && n.op !== 'equals')) continue
+    if (n.caseSensitive || n.decodeUrl || NON_RAW_VIEWS.has(n.field)) continue
+    const vals = n.values.map((v) => v.toLowerCase())
+    if (!vals.every((v) => MASKABLE.test(v) && !/[",+%]/.test(v))) continue
+    out.set(n.field, [...(out.get(n.field) ?? []), ...vals.map((v) => MASK + v)])
+  }
+  return out
 }
 
 /**
@@ -151,7 +235,13 @@ function literalsOf(literals: readonly string[], decode: boolean): string[] | nu
 // That keeps a short value ('proxy', Tunna's poll) from matching every HttpProxy line (',Proxy,').
 const QUERY_OPS = new Set(['equals', 'in', 'startswith', 'startswith-any'])
 
-function leafPrefilter(c: Extract<Condition, { kind: 'string' }>): Conjunction[] | null {
+function leafPrefilter(c: Extract<Condition, { kind: 'string' }>): Tagged[] | null {
+  const out = leafLiterals(c)
+  const fields = new Set([c.field])
+  return out === null ? null : out.map((lits) => ({ lits, fields }))
+}
+
+function leafLiterals(c: Extract<Condition, { kind: 'string' }>): string[][] | null {
   if (NON_RAW_VIEWS.has(c.field)) return null
   const decode = c.decodeUrl === true
   if (c.op === 'regex' || c.op === 'contains-all' || c.op === 'wildcard') {
@@ -161,17 +251,26 @@ function leafPrefilter(c: Extract<Condition, { kind: 'string' }>): Conjunction[]
         : c.op === 'wildcard'
           ? c.values[0]!.split(/[*?]/).map((p) => [p])
           : c.values.map((v) => [v])
-    let out: Conjunction[] | null = null
-    for (const g of groups) {
-      const alts = literalsOf(g, decode)
+    let out: Tagged[] | null = null
+    const fields = new Set([c.field])
+    for (const [gi, g] of groups.entries()) {
+      let alts = literalsOf(g, decode)
       if (alts === null) continue
-      const dnf = alts.map((l) => [l])
+      const last = c.op === 'regex' && !decode && gi === groups.length - 1 && g.length === 1
+      if (last && alts[0] === g[0]!.toLowerCase() && endsRegex(c.values[0]!, g[0]!.toLowerCase())) {
+        alts = [FIELD_END + alts[0]]
+      }
+      const dnf = alts.map((l) => ({ lits: [l], fields }))
       out = out === null ? dnf : and(out, dnf)
     }
-    return out
+    return out?.map((t) => t.lits) ?? null
   }
   const alts = literalsOf(c.values, decode)
   if (alts === null) return null
+  if ((c.op === 'endswith' || c.op === 'endswith-any') && !decode) {
+    if (alts.every((a, i) => a === c.values[i]!.toLowerCase()))
+      return alts.map((a) => [FIELD_END + a])
+  }
   if (c.field === 'query' && !decode && QUERY_OPS.has(c.op)) {
     const bounded = c.values.flatMap((v) => {
       const s = safeLiteral(v)
@@ -187,17 +286,21 @@ function leafPrefilter(c: Extract<Condition, { kind: 'string' }>): Conjunction[]
  * of at least one conjunction. null when a matching line need not hold any literal we know.
  */
 export function conditionPrefilter(c: Condition): Conjunction[] | null {
+  return tagged(c)?.map((t) => t.lits) ?? null
+}
+
+function tagged(c: Condition): Tagged[] | null {
   if (c.kind === 'exists' || c.kind === 'range') return null
   if (c.kind === 'string') return leafPrefilter(c)
-  const parts: Conjunction[][] = []
+  const parts: Tagged[][] = []
   for (const child of c.all ?? []) {
-    const p = conditionPrefilter(child)
+    const p = tagged(child)
     if (p) parts.push(p)
   }
   if (c.any) {
-    const union: Conjunction[] = []
+    const union: Tagged[] = []
     for (const child of c.any) {
-      const p = conditionPrefilter(child)
+      const p = tagged(child)
       if (!p) {
         union.length = 0
         break
@@ -209,5 +312,12 @@ export function conditionPrefilter(c: Condition): Conjunction[] | null {
   if (parts.length === 0) return null
   // Smallest first, so the product grows from the most constraining parts.
   parts.sort((a, b) => a.length - b.length)
-  return parts.reduce(and)
+  const dnf = parts.reduce(and)
+  const masks = noneMasks(c)
+  if (masks.size === 0) return dnf
+  return dnf.map((t) => {
+    const [field] = t.fields
+    const m = t.fields.size === 1 && field !== undefined ? masks.get(field) : undefined
+    return m ? { lits: [...t.lits, ...m], fields: t.fields } : t
+  })
 }

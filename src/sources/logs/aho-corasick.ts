@@ -2,7 +2,17 @@
 // of needles. ASCII letters fold to lowercase; other bytes match exactly. Bytes no needle uses share
 // one class, so the table stays small (states × classes).
 
+/** The dense DFA as flat tables (dfa-wasm.ts runs the same tables). */
+export interface DfaTables {
+  /** Byte → class (ASCII letters folded). */
+  cls: Uint16Array
+  classes: number
+  /** state × classes + class → next state × classes, or -(next × classes) - 1 where a needle ends. */
+  delta: Int32Array
+}
+
 export interface Automaton {
+  readonly tables: DfaTables
   /** First position at or after `from` where a needle ends (exclusive end offset), or -1. */
   scan(buf: Uint8Array, from: number, state: number): number
   /** DFA state after the last hit `scan` reported. */
@@ -83,6 +93,7 @@ export function buildAutomaton(needles: readonly Uint8Array[]): Automaton | null
 
   let lastState = 0
   return {
+    tables: { cls, classes, delta },
     scan(buf, from, state) {
       let s = state * classes
       const n = buf.length

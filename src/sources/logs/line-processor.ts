@@ -226,7 +226,7 @@ export class LineProcessor {
     const matcher = this.matcher
     if (matcher) {
       if (this.matcherBlock !== this.blockId) {
-        matcher.reset(buf)
+        matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
         this.matcherBlock = this.blockId
       }
       wanted = matcher.wants(pos, end)

@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { buildAutomaton } from './aho-corasick.ts'
-import { compileNeedles, DECODED, type Needle } from './needles.ts'
+import {
+  compileNeedles,
+  DECODED,
+  FIELD_END,
+  MASK,
+  type Needle,
+  urlDecodeLatin1,
+} from './needles.ts'
 
 /** Which lines of `text` the compiled needles keep. */
-function kept(needles: readonly Needle[], text: string): number[] {
+function kept(needles: readonly Needle[], text: string, separator = 32): number[] {
   const m = compileNeedles(needles)
   assert.ok(m)
   const buf = Buffer.from(text, 'utf8')
-  m.reset(buf)
+  m.reset(buf, separator)
   const out: number[] = []
   let pos = 0
   let line = 1
@@ -77,6 +84,54 @@ describe('needle prefilter', () => {
     assert.deepEqual(kept([['autodiscover.json', `${DECODED}/powershell`]], text), [1, 3])
     assert.deepEqual(kept([['autodiscover.json', `${DECODED}?@x /powershell`]], text), [3])
     assert.equal(compileNeedles([[`${DECODED}/powershell`]]), null)
+  })
+
+  test('a field-end literal anchors only where its field ends (separator, quote, line end)', () => {
+    const text = [
+      '2021-03-03 06:24:11 10.0.0.5 POST /ecp/y.js - 443',
+      '2021-03-03 06:24:11 10.0.0.5 POST /autodiscover/autodiscover.json - 443',
+      '2021-03-03 06:24:11 10.0.0.5 POST /ecp/Y.JS',
+      '2021-03-03 06:24:11 10.0.0.5 GET /ecp/a.js?x - 443',
+    ].join('\n')
+    assert.deepEqual(kept([['/ecp/', 'post', `${FIELD_END}.js`]], text), [1, 3])
+    const csv =
+      '2021-03-03T06:24:11Z,POST,/ecp/y.js,200\n2021-03-03T06:24:11Z,POST,"/ecp/b,c.js",200\n'
+    assert.deepEqual(kept([['/ecp/', 'post', `${FIELD_END}.js`]], csv, 44), [1, 2])
+    // Marked in one conjunction and plain in another: the plain one still takes any occurrence.
+    assert.deepEqual(kept([[`${FIELD_END}.js`], ['.js', 'autodiscover']], text), [1, 2, 3])
+  })
+
+  test('masks: an anchor inside a whole field equal to an excluded value does not count', () => {
+    const masks = ['/owa/auth/logon.aspx', '/owa/auth/errorFE.aspx'].map(
+      (m) => MASK + m.toLowerCase(),
+    )
+    const needle: Needle = ['/owa/auth/', '.aspx', ...masks]
+    const iis = [
+      '2023-01-06 00:00:00 10.0.0.5 GET /owa/auth/logon.aspx url=x 443 - 1.1.1.1 Mozilla - 200',
+      '2023-01-06 00:00:00 10.0.0.5 GET /OWA/auth/ErrorFE.aspx - 443 - 1.1.1.1 Mozilla - 200',
+      '2023-01-06 00:00:00 10.0.0.5 POST /owa/auth/x.aspx - 443 - 1.1.1.1 Mozilla https://m/owa/auth/logon.aspx 200',
+      '2023-01-06 00:00:00 10.0.0.5 GET /owa/auth/logon.aspx.aspx - 443 - 1.1.1.1 Mozilla - 200',
+      '2023-01-06 00:00:00 10.0.0.5 GET /owa/auth/logon.aspx/x.aspx - 443 - 1.1.1.1 Mozilla - 200',
+      '/owa/auth/logon.aspx',
+    ].join('\n')
+    assert.deepEqual(kept([needle], iis), [3, 4, 5])
+    // CSV: the separator is the comma; a quoted value holding the excluded one is not that value.
+    const csv = [
+      '2023-01-06T00:00:00Z,GET,/owa/auth/logon.aspx,200',
+      '2023-01-06T00:00:00Z,GET,"/owa/auth/logon.aspx,x.aspx",200',
+      '2023-01-06T00:00:00Z,GET,/owa/auth/logon.aspx x.aspx,200',
+    ].join('\n')
+    assert.deepEqual(kept([needle], csv, 44), [2, 3])
+    // The RegExp fallback (a huge feed) ignores masks: more lines, never fewer.
+    const feed = Array.from({ length: 60_000 }, (_, i) => `ioc-${i}.example.com`)
+    assert.deepEqual(kept([...feed, needle], iis), [1, 2, 3, 4, 5, 6])
+  })
+
+  test('URL decoding: %xx (lowercase hex) and + as space, a decoded %2b stays +', () => {
+    assert.equal(urlDecodeLatin1('a+b%2bc%2fd'), 'a b+c/d')
+    assert.equal(urlDecodeLatin1('100%+%4'), '100% %4')
+    assert.equal(urlDecodeLatin1('%41%zz'), 'a%zz')
+    assert.equal(urlDecodeLatin1('plain'), 'plain')
   })
 
   test('non-ASCII needle bytes match exactly, ASCII folds', () => {

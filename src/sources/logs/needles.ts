@@ -7,6 +7,7 @@
 // A needle may be a conjunction (literals that must all appear, from one rule's AND): the automaton
 // holds one anchor per conjunction, and only a line with an anchor is checked for the other literals.
 import { type Automaton, buildAutomaton } from './aho-corasick.ts'
+import { type BlockHits, WasmDfa } from './dfa-wasm.ts'
 import { RegexNeedleMatcher } from './regex-needles.ts'
 
 /** A literal, or literals that must all appear in the line. Lowercase. */
@@ -18,9 +19,22 @@ export type Needle = string | readonly string[]
  */
 export const DECODED = '\0'
 
+/**
+ * A conjunction's entry starting with this is a mask: a whole-field value the rule excludes. Its
+ * occurrences that fill a field (the layout's separator on both sides) are blanked before the
+ * conjunction's literals are looked for (detect/native/needles.ts MASK is the same mark).
+ */
+export const MASK = '\u0001'
+
+/**
+ * A literal starting with this ends a field's value: where it anchors the search, an occurrence not
+ * followed by a separator, a quote or the line's end does not count (detect/native/needles.ts).
+ */
+export const FIELD_END = '\u0002'
+
 export interface NeedleMatcher {
-  /** Start a new block of whole lines. */
-  reset(block: Uint8Array): void
+  /** Start a new block of whole lines; `separator` is the layout's field separator byte (masks). */
+  reset(block: Uint8Array, separator?: number): void
   /** Does the line [pos, end) of the current block hold a needle? Lines must come in order. */
   wants(pos: number, end: number): boolean
 }
@@ -41,24 +55,130 @@ function anchorRank(literal: string): number {
 }
 
 /** '+' → space and %xx → that byte, on a lowercased latin1 line (one char per byte). */
-function urlDecodeLatin1(line: string): string {
-  if (line.indexOf('%') === -1 && line.indexOf('+') === -1) return line
-  return line
-    .replaceAll('+', ' ')
-    .replace(/%([0-9a-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)).toLowerCase(),
-    )
+export function urlDecodeLatin1(line: string): string {
+  const plus = line.indexOf('+') !== -1
+  let pct = line.indexOf('%')
+  if (pct === -1) return plus ? line.replaceAll('+', ' ') : line
+  // Slices between escapes (a RegExp replace with a callback was a tenth of the hunt on logs full of
+  // percent-encoded addresses).
+  let out = ''
+  let from = 0
+  for (; pct !== -1; pct = line.indexOf('%', pct + 1)) {
+    const hi = hexValue(line.charCodeAt(pct + 1))
+    const lo = hexValue(line.charCodeAt(pct + 2))
+    if (hi < 0 || lo < 0) continue
+    out += line.slice(from, pct) + LOWER_LATIN1[hi * 16 + lo]
+    from = pct + 3
+    pct += 2
+  }
+  out += line.slice(from)
+  return plus ? plusToSpace(line, out) : out
+}
+
+// '+' → ' ' only where the line had a '+' (a decoded %2b stays '+').
+function plusToSpace(line: string, decoded: string): string {
+  let out = ''
+  let i = 0
+  let j = 0
+  while (i < line.length) {
+    const c = line.charCodeAt(i)
+    if (
+      c === 37 &&
+      hexValue(line.charCodeAt(i + 1)) >= 0 &&
+      hexValue(line.charCodeAt(i + 2)) >= 0
+    ) {
+      out += decoded[j]
+      i += 3
+    } else {
+      out += c === 43 ? ' ' : decoded[j]
+      i++
+    }
+    j++
+  }
+  return out
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48
+  if (c >= 97 && c <= 102) return c - 87
+  return -1
+}
+
+const LOWER_LATIN1 = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b).toLowerCase())
+
+/** A line's lowercased latin1 text and its URL-decoded form, made once when first needed. */
+export interface LineMemo {
+  line?: string
+  s?: string
+}
+
+/** What a conjunction needs besides its anchor: other literals, and masks the anchor must not be in. */
+interface Rest {
+  /** The anchor ends a field value here: the byte after it must end the field. */
+  anchorEnds: boolean
+  lits: readonly string[]
+  /** Whole-field values (lowercase latin1) in which an anchor occurrence does not count. */
+  masks: MaskSet | null
 }
 
 /** Every literal of `rest` in the lowercased latin1 line (decoded ones in its decoded form). */
-function holdsAll(rest: readonly string[], line: string, decoded: { s?: string }): boolean {
+function holdsAll(rest: readonly string[], line: string, memo: LineMemo): boolean {
   for (const l of rest) {
     if (l.charCodeAt(0) === 0) {
-      decoded.s ??= urlDecodeLatin1(line)
-      if (!decoded.s.includes(l.slice(1))) return false
+      memo.s ??= urlDecodeLatin1(line)
+      if (!memo.s.includes(l.slice(1))) return false
     } else if (!line.includes(l)) return false
   }
   return true
+}
+
+/** Mask values as bytes, by length (a field is compared only with masks of its own length). */
+export type MaskSet = ReadonlyMap<number, readonly Uint8Array[]>
+
+function maskSet(values: readonly string[]): MaskSet {
+  const out = new Map<number, Uint8Array[]>()
+  for (const v of values) {
+    const bytes = Buffer.from(v, 'latin1')
+    const list = out.get(bytes.length)
+    if (list) list.push(bytes)
+    else out.set(bytes.length, [bytes])
+  }
+  return out
+}
+
+/** Does buf[a, b) equal one of `masks` (ASCII case folded)? */
+function isMask(buf: Uint8Array, a: number, b: number, masks: MaskSet): boolean {
+  const list = masks.get(b - a)
+  if (!list) return false
+  next: for (const m of list) {
+    for (let i = 0; i < m.length; i++) {
+      let c = buf[a + i]!
+      if (c >= 65 && c <= 90) c += 32
+      if (c !== m[i]) continue next
+    }
+    return true
+  }
+  return false
+}
+
+/**
+ * Is the occurrence [from, to) of `buf` inside a field (bounded by the separator or the line's edges)
+ * that is, whole, one of the masks? Only then it cannot be the field the rule looks at.
+ */
+function inMaskedField(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  from: number,
+  to: number,
+  sep: number,
+  masks: MaskSet,
+): boolean {
+  let a = from
+  while (a > pos && buf[a - 1] !== sep) a--
+  let b = to
+  while (b < end && buf[b] !== sep) b++
+  return isMask(buf, a, b, masks)
 }
 
 class AutomatonMatcher implements NeedleMatcher {
@@ -68,19 +188,34 @@ class AutomatonMatcher implements NeedleMatcher {
   /** End offset (exclusive) of the last hit found, and the state there; -1 = none pending. */
   private hitEnd = -1
   private hitState = 0
+  /** The whole block's hits from the wasm DFA (null: scan incrementally with the JS automaton). */
+  private hits: BlockHits | null = null
+  private next = 0
 
   constructor(
     private readonly ac: Automaton,
-    /** Per anchor: the literals left to check, one list per conjunction ([] = accept). */
-    private readonly rests: readonly (readonly (readonly string[])[])[],
+    /** Per anchor: what is left to check, one per conjunction (no literals, no masks = accept). */
+    private readonly rests: readonly (readonly Rest[])[],
+    /** The anchors, in automaton needle order. */
+    readonly anchors: readonly string[],
     private readonly plain: boolean,
-  ) {}
+    private readonly wasm: WasmDfa | null,
+  ) {
+    this.anchorBytes = anchors.map((a) => Buffer.byteLength(a, 'utf8'))
+  }
 
-  reset(block: Uint8Array): void {
+  private separator = 32
+  /** Per anchor: its length in bytes (where its occurrence starts, for masks). */
+  private readonly anchorBytes: readonly number[]
+
+  reset(block: Uint8Array, separator = 32): void {
     this.buf = block
+    this.separator = separator
     this.scanned = 0
     this.state = 0
     this.hitEnd = -1
+    this.hits = this.wasm ? this.wasm.scan(block) : null
+    this.next = 0
   }
 
   /** Scan from `from` to the next hit; false at the end of the block. */
@@ -103,22 +238,57 @@ class AutomatonMatcher implements NeedleMatcher {
     return true
   }
 
+  /** Does one of the line's hits satisfy its conjunction? */
+  private accepts(
+    state: number,
+    hitEnd: number,
+    pos: number,
+    end: number,
+    memo: LineMemo,
+  ): boolean {
+    if (this.plain) return true
+    for (const id of this.ac.outputs(state)) {
+      for (const rest of this.rests[id]!) {
+        if (rest.anchorEnds && hitEnd < end) {
+          const next = this.buf[hitEnd]
+          if (next !== this.separator && next !== 34 && next !== 13) continue
+        }
+        const from = hitEnd - this.anchorBytes[id]!
+        if (
+          rest.masks &&
+          inMaskedField(this.buf, pos, end, from, hitEnd, this.separator, rest.masks)
+        ) {
+          continue
+        }
+        if (rest.lits.length === 0) return true
+        memo.line ??= Buffer.from(this.buf.buffer, this.buf.byteOffset + pos, end - pos)
+          .toString('latin1')
+          .toLowerCase()
+        if (holdsAll(rest.lits, memo.line, memo)) return true
+      }
+    }
+    return false
+  }
+
   wants(pos: number, end: number): boolean {
+    const hits = this.hits
+    if (hits) {
+      // Hits before this line belong to lines the caller skipped (headers).
+      let i = this.next
+      while (i < hits.count && hits.ends[i]! <= pos) i++
+      const memo: LineMemo = {}
+      let ok = false
+      for (; i < hits.count && hits.ends[i]! <= end; i++) {
+        if (!ok && this.accepts(hits.states[i]!, hits.ends[i]!, pos, end, memo)) ok = true
+      }
+      this.next = i
+      return ok
+    }
     if (this.hitEnd <= pos && !this.advance(pos)) return false
     if (this.hitEnd > end) return false
-    if (this.plain) return true
-    let line: string | undefined
-    const decoded: { s?: string } = {}
+    const memo: LineMemo = {}
     for (;;) {
-      for (const id of this.ac.outputs(this.hitState)) {
-        for (const rest of this.rests[id]!) {
-          if (rest.length === 0) return true
-          line ??= Buffer.from(this.buf.buffer, this.buf.byteOffset + pos, end - pos)
-            .toString('latin1')
-            .toLowerCase()
-          if (holdsAll(rest, line, decoded)) return true
-        }
-      }
+      if (this.accepts(this.hitState, this.hitEnd, pos, end, memo)) return true
       if (!this.advance(this.hitEnd) || this.hitEnd > end) return false
     }
   }
@@ -136,9 +306,15 @@ class NeverMatcher implements NeedleMatcher {
  * no literal that can anchor the search (then every line must be parsed).
  */
 export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null {
-  const byAnchor = new Map<string, string[][]>()
+  const latin1 = (l: string) => Buffer.from(l, 'utf8').toString('latin1').toLowerCase()
+  const byAnchor = new Map<string, Rest[]>()
+  const accepts = (r: Rest) => r.lits.length === 0 && r.masks === null && !r.anchorEnds
+  const unmark = (l: string) => (l.startsWith(FIELD_END) ? l.slice(1) : l)
   for (const n of needles) {
-    const lits = [...new Set((typeof n === 'string' ? [n] : n).filter((l) => l.length > 0))]
+    const all = [...new Set((typeof n === 'string' ? [n] : n).filter((l) => l.length > 0))]
+    const marked = all.filter((l) => !l.startsWith(MASK))
+    const lits = [...new Set(marked.map(unmark))].filter((l) => l.length > 0)
+    const masks = all.filter((l) => l.startsWith(MASK)).map((m) => latin1(m.slice(1)))
     if (lits.length === 0) {
       if (typeof n !== 'string' && n.length > 0) return null
       continue
@@ -147,23 +323,29 @@ export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null
     for (const l of lits) if (anchorRank(l) > anchorRank(anchor)) anchor = l
     // Nothing to search the block for: every line has to be looked at.
     if (anchor.startsWith(DECODED)) return null
-    const rest = lits
-      .filter((l) => l !== anchor)
-      .map((l) => Buffer.from(l, 'utf8').toString('latin1').toLowerCase())
+    const rest: Rest = {
+      anchorEnds: marked.includes(FIELD_END + anchor) && !marked.includes(anchor),
+      lits: lits.filter((l) => l !== anchor).map(latin1),
+      masks: masks.length > 0 ? maskSet(masks) : null,
+    }
     const list = byAnchor.get(anchor)
     if (!list) byAnchor.set(anchor, [rest])
-    else if (!list.some((r) => r.length === 0)) {
+    else if (!list.some(accepts)) {
       // An anchor alone already accepts the line: its other conjunctions add nothing.
-      if (rest.length === 0) list.splice(0, list.length, rest)
+      if (accepts(rest)) list.splice(0, list.length, rest)
       else list.push(rest)
     }
   }
   if (byAnchor.size === 0) return new NeverMatcher()
   const anchors = [...byAnchor.keys()]
   const rests = anchors.map((a) => byAnchor.get(a)!)
-  const plain = rests.every((l) => l.every((r) => r.length === 0))
+  const plain = rests.every((l) => l.every(accepts))
   const ac = buildAutomaton(anchors.map((a) => Buffer.from(a, 'utf8')))
-  // A feed of many thousand indicators: a RegExp alternation, slower but small.
-  if (!ac) return new RegexNeedleMatcher(anchors, rests, plain, holdsAll)
-  return new AutomatonMatcher(ac, rests, plain)
+  // A feed of many thousand indicators: a RegExp alternation, slower but small. It ignores masks
+  // (it parses a few more lines, never fewer).
+  if (!ac) {
+    const plainRests = rests.map((l) => l.map((r) => r.lits))
+    return new RegexNeedleMatcher(anchors, plainRests, plain, holdsAll)
+  }
+  return new AutomatonMatcher(ac, rests, anchors, plain, WasmDfa.create(ac.tables))
 }

@@ -4,7 +4,9 @@
 
 const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g
 
-type HoldsAll = (rest: readonly string[], line: string, decoded: { s?: string }) => boolean
+import type { LineMemo } from './needles.ts'
+
+type HoldsAll = (rest: readonly string[], line: string, memo: LineMemo) => boolean
 
 export class RegexNeedleMatcher {
   private text = ''
@@ -57,7 +59,7 @@ export class RegexNeedleMatcher {
     if (at >= end) return false
     if (this.plain) return true
     let line: string | undefined
-    const decoded: { s?: string } = {}
+    const decoded: LineMemo = {}
     while (at < end) {
       const rests = this.rests.get(this.hitText.toLowerCase())
       // Only if case folding differed for some latin1 byte: then parse the line.

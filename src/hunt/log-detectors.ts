@@ -1,6 +1,9 @@
 // Everything that looks at a log record, compiled once per thread: native rules and IOCs.
+
+import type { Ioc } from '../content/ioc/load.ts'
 import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
+import type { NativeRule } from '../content/rules/rule-types.ts'
 import { compileIocs } from '../detect/ioc/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { type AggregateObservation, createMatcher } from '../detect/native/match.ts'
@@ -10,6 +13,11 @@ import type { Needle } from '../sources/logs/index.ts'
 export interface LogDetectorConfig {
   contentRoot: string
   userIocFiles: string[]
+  /**
+   * Rules and IOCs the main thread already parsed (plain data, cloned into each worker): a worker
+   * then only compiles them instead of parsing the YAML and CSV again (~0.1 s of start-up each).
+   */
+  parsed?: { rules: NativeRule[]; iocs: Ioc[] }
   maxLineBytes?: number
   maxFindingsPerRule?: number
 }
@@ -33,11 +41,13 @@ export interface LogDetectors {
 }
 
 export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
-  const loaded = loadNativeRules(cfg.contentRoot)
-  const compiled = compileRules(loaded.rules)
-  const shipped = loadIocs(iocContentFiles(cfg.contentRoot), { user: false })
-  const user = loadIocs(cfg.userIocFiles, { user: true })
-  const iocs = compileIocs([...shipped.iocs, ...user.iocs])
+  const compiled = compileRules(cfg.parsed?.rules ?? loadNativeRules(cfg.contentRoot).rules)
+  const iocs = compileIocs(
+    cfg.parsed?.iocs ?? [
+      ...loadIocs(iocContentFiles(cfg.contentRoot), { user: false }).iocs,
+      ...loadIocs(cfg.userIocFiles, { user: true }).iocs,
+    ],
+  )
   const needleCache = new Map<LogType, readonly Needle[] | null>()
   return {
     needlesFor(t) {

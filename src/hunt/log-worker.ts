@@ -4,12 +4,12 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { scanLog } from '../sources/logs/index.ts'
-import { openRef } from '../sources/open.ts'
+import { readChunks } from '../sources/open.ts'
 import { createLogDetectors, type LogDetectorConfig } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
 
-/** Read size for logs: one wasm prefilter pass per MiB instead of per 64 KiB. */
-const LOG_READ_BYTES = 1 << 20
+/** Read size for logs: the same speed as 1 MiB on the bench, with less memory. */
+const LOG_READ_BYTES = 1 << 18
 
 const port = parentPort
 if (!port) throw new Error('log-worker must run in a worker thread')
@@ -23,7 +23,7 @@ port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: LogJob }) 
   const file = detectors.forFile()
   const result: LogJobResult = { findings, observations: [], errors }
   try {
-    result.summary = await scanLog(openRef(job.ref, LOG_READ_BYTES), job.path, {
+    result.summary = await scanLog(readChunks(job.ref, LOG_READ_BYTES), job.path, {
       needles: detectors.needlesFor,
       maxLineBytes: detectors.maxLineBytes,
       onRecord: (rec) => file.match(rec, emit),

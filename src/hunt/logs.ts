@@ -1,5 +1,6 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
 
+import { type Ioc, iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileRules } from '../detect/native/compile.ts'
@@ -27,7 +28,7 @@ export interface LogsOutcome {
 
 export async function huntLogs(
   artefacts: readonly Artefact[],
-  opts: HuntOptions & { contentRoot: string },
+  opts: HuntOptions & { contentRoot: string; iocs?: Ioc[] },
   emit: (f: Finding) => void,
   errors: ItemError[],
 ): Promise<LogsOutcome> {
@@ -41,15 +42,21 @@ export async function huntLogs(
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0
+  // Parsed once here and handed to the workers, which only compile (their start-up is the hunt's
+  // fixed cost). IOC problems were reported by the caller, which may pass the sets it loaded.
+  const loaded = loadNativeRules(opts.contentRoot)
+  const iocs = opts.iocs ?? [
+    ...loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
+    ...loadIocs(opts.iocFiles ?? [], { user: true }).iocs,
+  ]
   const config: LogDetectorConfig = {
     contentRoot: opts.contentRoot,
     userIocFiles: opts.iocFiles ?? [],
     maxLineBytes: opts.maxLineBytes,
+    parsed: { rules: loaded.rules, iocs },
   }
-
-  // Workers boot and compile the content on their own threads meanwhile (~0.1 s each).
+  // Workers boot and compile meanwhile; this thread compiles its own copy for the aggregates.
   const pool = runLogPool()
-  const loaded = loadNativeRules(opts.contentRoot)
   const compiled = compileRules(loaded.rules)
   errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
   await pool

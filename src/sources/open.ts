@@ -1,15 +1,12 @@
 // Reopen an artefact from its plain ref: works in a worker thread, where only serialisable data arrives.
-import { createReadStream } from 'node:fs'
+import { createReadStream, readSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { ArtefactRef } from './artefact.ts'
-import { openReadOnly } from './walk/read-only.ts'
+import { closeQuietly, openReadOnly } from './walk/read-only.ts'
 import { openZipEntry } from './zip/entry-stream.ts'
 
-/**
- * A fresh read-only stream of the artefact's bytes; failures arrive as stream errors (EXH_ERR_*).
- * `chunkBytes` sets the read size for plain files (logs read 1 MiB at a time: fewer, larger blocks).
- */
-export function openRef(ref: ArtefactRef, chunkBytes?: number): Readable {
+/** A fresh read-only stream of the artefact's bytes; failures arrive as stream errors (EXH_ERR_*). */
+export function openRef(ref: ArtefactRef): Readable {
   if (ref.type === 'zip-entry') return openZipEntry(ref)
   let fd: number
   try {
@@ -19,5 +16,30 @@ export function openRef(ref: ArtefactRef, chunkBytes?: number): Readable {
     process.nextTick(() => r.destroy(err as Error))
     return r
   }
-  return createReadStream('', chunkBytes ? { fd, highWaterMark: chunkBytes } : { fd })
+  return createReadStream('', { fd })
+}
+
+/**
+ * The artefact's bytes as chunks of up to `chunkBytes`, for a consumer that is done with each chunk
+ * before it asks for the next: a plain file is read into one reused buffer (no allocation per chunk,
+ * so a worker streaming gigabytes does not feed the garbage collector), a zip entry is streamed.
+ * Plain files are read synchronously: meant for worker threads, where a thread-pool round trip per
+ * chunk only left the thread idle (~15 % of a log worker's time from the page cache).
+ */
+export async function* readChunks(ref: ArtefactRef, chunkBytes: number): AsyncGenerator<Buffer> {
+  if (ref.type === 'zip-entry') {
+    yield* openZipEntry(ref) as AsyncIterable<Buffer>
+    return
+  }
+  const fd = openReadOnly(ref.fsPath)
+  try {
+    const buf = Buffer.allocUnsafe(chunkBytes)
+    for (;;) {
+      const bytesRead = readSync(fd, buf, 0, chunkBytes, null)
+      if (bytesRead === 0) return
+      yield buf.subarray(0, bytesRead)
+    }
+  } finally {
+    closeQuietly(fd)
+  }
 }

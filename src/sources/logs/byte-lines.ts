@@ -93,7 +93,8 @@ export class ByteLines {
     this.bytes += chunk.length
     if (this.stopped) return false
     if (!this.sniffed) {
-      this.head.push(chunk)
+      // Copied: the reader may reuse the chunk's memory for the next read.
+      this.head.push(chunk.length >= SNIFF_BYTES ? chunk : Buffer.from(chunk))
       this.headLen += chunk.length
       if (this.headLen < SNIFF_BYTES) return true
       this.startBody()

@@ -88,6 +88,8 @@ export class LineProcessor {
     let lastSkipStart = -1
     let lastSkipEnd = -1
     while (pos < n && !this.stopped) {
+      pos = this.skim(buf, pos)
+      if (pos >= n) break
       let nl = buf.indexOf(10, pos)
       if (nl === -1) nl = n
       this.lines++
@@ -112,6 +114,45 @@ export class LineProcessor {
     if (lastSkipStart !== -1 && this.layout) {
       this.sideRead(this.split(buf.toString('utf8', lastSkipStart, lastSkipEnd)))
     }
+  }
+
+  /**
+   * The hot loop: from `pos`, count and time data lines that hold no needle hit, without parsing or
+   * calling out per line. Returns where a line needs the full path (a header, a hit, an empty or
+   * over-long line) or the block's end. Only for layouts whose time starts the line.
+   */
+  private skim(buf: Buffer, start: number): number {
+    const layout = this.layout
+    const matcher = this.matcher
+    if (!layout || !matcher || !this.typeKnown || layout.firstPending || !layout.timeAtStart) {
+      return start
+    }
+    if (this.matcherBlock !== this.blockId) {
+      matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
+      this.matcherBlock = this.blockId
+    }
+    const n = buf.length
+    const max = this.maxLineBytes
+    let hit = matcher.nextHit(start)
+    let pos = start
+    let lines = 0
+    while (pos < n && buf[pos] !== 35) {
+      let nl = buf.indexOf(10, pos)
+      if (nl === -1) nl = n
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl
+      if (hit <= end || end === pos || end - pos > max) break
+      lines++
+      const k = lineTimeKeyBytes(buf, pos, end)
+      if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)
+      pos = nl + 1
+      if (hit <= pos) hit = matcher.nextHit(pos)
+    }
+    if (lines > 0) {
+      this.lines += lines
+      this.dataLines += lines
+      this.inHeader = false
+    }
+    return pos
   }
 
   private tooLong(len: number): void {

@@ -37,6 +37,11 @@ export interface NeedleMatcher {
   reset(block: Uint8Array, separator?: number): void
   /** Does the line [pos, end) of the current block hold a needle? Lines must come in order. */
   wants(pos: number, end: number): boolean
+  /**
+   * A bound for the end of the first hit after `pos`: no line that ends before it holds a hit
+   * (Infinity: none left in the block). Lets the caller skip lines without asking each.
+   */
+  nextHit(pos: number): number
 }
 
 // Ordinary Exchange traffic (IIS and HttpProxy lines of the kinds a busy server writes all day): a
@@ -121,6 +126,16 @@ interface Rest {
   masks: MaskSet | null
 }
 
+/** Same check (rules for IIS and HttpProxy often give the same conjunction twice). */
+function sameRest(a: Rest, b: Rest): boolean {
+  return (
+    a.anchorEnds === b.anchorEnds &&
+    a.masks === b.masks &&
+    a.lits.length === b.lits.length &&
+    a.lits.every((l, i) => l === b.lits[i])
+  )
+}
+
 /** Every literal of `rest` in the lowercased latin1 line (decoded ones in its decoded form). */
 function holdsAll(rest: readonly string[], line: string, memo: LineMemo): boolean {
   for (const l of rest) {
@@ -159,26 +174,6 @@ function isMask(buf: Uint8Array, a: number, b: number, masks: MaskSet): boolean 
     return true
   }
   return false
-}
-
-/**
- * Is the occurrence [from, to) of `buf` inside a field (bounded by the separator or the line's edges)
- * that is, whole, one of the masks? Only then it cannot be the field the rule looks at.
- */
-function inMaskedField(
-  buf: Uint8Array,
-  pos: number,
-  end: number,
-  from: number,
-  to: number,
-  sep: number,
-  masks: MaskSet,
-): boolean {
-  let a = from
-  while (a > pos && buf[a - 1] !== sep) a--
-  let b = to
-  while (b < end && buf[b] !== sep) b++
-  return isMask(buf, a, b, masks)
 }
 
 class AutomatonMatcher implements NeedleMatcher {
@@ -247,18 +242,32 @@ class AutomatonMatcher implements NeedleMatcher {
     memo: LineMemo,
   ): boolean {
     if (this.plain) return true
+    const buf = this.buf
+    const sep = this.separator
+    // The byte after the hit ends a field (for field-end anchors).
+    const fieldEnds =
+      hitEnd >= end || buf[hitEnd] === sep || buf[hitEnd] === 34 || buf[hitEnd] === 13
     for (const id of this.ac.outputs(state)) {
+      // The field around this anchor occurrence, found once for all its conjunctions' masks.
+      let fieldStart = -1
+      let fieldEnd = -1
+      let lastMasks: MaskSet | null = null
+      let lastMasked = false
       for (const rest of this.rests[id]!) {
-        if (rest.anchorEnds && hitEnd < end) {
-          const next = this.buf[hitEnd]
-          if (next !== this.separator && next !== 34 && next !== 13) continue
-        }
-        const from = hitEnd - this.anchorBytes[id]!
-        if (
-          rest.masks &&
-          inMaskedField(this.buf, pos, end, from, hitEnd, this.separator, rest.masks)
-        ) {
-          continue
+        if (rest.anchorEnds && !fieldEnds) continue
+        if (rest.masks) {
+          if (fieldStart < 0) {
+            fieldStart = hitEnd - this.anchorBytes[id]!
+            while (fieldStart > pos && buf[fieldStart - 1] !== sep) fieldStart--
+            fieldEnd = hitEnd
+            while (fieldEnd < end && buf[fieldEnd] !== sep) fieldEnd++
+          }
+          if (rest.masks !== lastMasks) {
+            lastMasks = rest.masks
+            lastMasked = isMask(buf, fieldStart, fieldEnd, rest.masks)
+          }
+          // Inside a whole field that is an excluded value: not the field the rule looks at.
+          if (lastMasked) continue
         }
         if (rest.lits.length === 0) return true
         memo.line ??= Buffer.from(this.buf.buffer, this.buf.byteOffset + pos, end - pos)
@@ -268,6 +277,17 @@ class AutomatonMatcher implements NeedleMatcher {
       }
     }
     return false
+  }
+
+  nextHit(pos: number): number {
+    const hits = this.hits
+    if (hits) {
+      let i = this.next
+      while (i < hits.count && hits.ends[i]! <= pos) i++
+      return i < hits.count ? hits.ends[i]! : Number.POSITIVE_INFINITY
+    }
+    if (this.hitEnd > pos) return this.hitEnd
+    return this.advance(pos) ? this.hitEnd : Number.POSITIVE_INFINITY
   }
 
   wants(pos: number, end: number): boolean {
@@ -299,6 +319,9 @@ class NeverMatcher implements NeedleMatcher {
   wants(): boolean {
     return false
   }
+  nextHit(): number {
+    return Number.POSITIVE_INFINITY
+  }
 }
 
 /**
@@ -309,6 +332,17 @@ export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null
   const latin1 = (l: string) => Buffer.from(l, 'utf8').toString('latin1').toLowerCase()
   const byAnchor = new Map<string, Rest[]>()
   const accepts = (r: Rest) => r.lits.length === 0 && r.masks === null && !r.anchorEnds
+  // One MaskSet per distinct list, so a hit checks each list once.
+  const maskSets = new Map<string, MaskSet>()
+  const masksOf = (list: readonly string[]): MaskSet => {
+    const key = list.join('\n')
+    let m = maskSets.get(key)
+    if (!m) {
+      m = maskSet(list)
+      maskSets.set(key, m)
+    }
+    return m
+  }
   const unmark = (l: string) => (l.startsWith(FIELD_END) ? l.slice(1) : l)
   for (const n of needles) {
     const all = [...new Set((typeof n === 'string' ? [n] : n).filter((l) => l.length > 0))]
@@ -326,14 +360,14 @@ export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null
     const rest: Rest = {
       anchorEnds: marked.includes(FIELD_END + anchor) && !marked.includes(anchor),
       lits: lits.filter((l) => l !== anchor).map(latin1),
-      masks: masks.length > 0 ? maskSet(masks) : null,
+      masks: masks.length > 0 ? masksOf(masks) : null,
     }
     const list = byAnchor.get(anchor)
     if (!list) byAnchor.set(anchor, [rest])
     else if (!list.some(accepts)) {
       // An anchor alone already accepts the line: its other conjunctions add nothing.
       if (accepts(rest)) list.splice(0, list.length, rest)
-      else list.push(rest)
+      else if (!list.some((r) => sameRest(r, rest))) list.push(rest)
     }
   }
   if (byAnchor.size === 0) return new NeverMatcher()

@@ -54,6 +54,11 @@ export class RegexNeedleMatcher {
     return this.hitAt
   }
 
+  /** The first hit's start + 1: a bound for its end (see NeedleMatcher.nextHit). */
+  nextHit(pos: number): number {
+    return this.next(pos) + 1
+  }
+
   wants(pos: number, end: number): boolean {
     let at = this.next(pos)
     if (at >= end) return false

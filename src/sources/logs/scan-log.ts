@@ -1,13 +1,16 @@
 // Stream one log file: bytes → lines → headers/records, with the summary the coverage report needs.
 // Never throws: read errors and bad input become ItemErrors; what was read before stays counted.
-import type { Readable } from 'node:stream'
 import { toItemError } from '../../shared/errors.ts'
 import { ByteLines } from './byte-lines.ts'
 import { LineProcessor } from './line-processor.ts'
 import { DEFAULT_MAX_LINE_BYTES, type LogFileSummary, type LogScanOptions } from './scan-types.ts'
 
+/**
+ * `input` may reuse one buffer for every chunk (sources/open.ts readChunks): nothing here keeps a
+ * chunk past the next read without copying it.
+ */
 export async function scanLog(
-  input: Readable,
+  input: AsyncIterable<Buffer | string>,
   path: string,
   opts: LogScanOptions,
 ): Promise<LogFileSummary> {
@@ -24,7 +27,6 @@ export async function scanLog(
     complete = false
     opts.onError(toItemError(err, path, 'EXH_ERR_LOG_READ'))
   }
-  if (!input.destroyed) input.destroy()
   bytes.end(complete)
   if (!bytes.stopped) proc.finish()
   const summary: LogFileSummary = {

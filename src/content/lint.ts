@@ -51,7 +51,8 @@ export function runRuleTests(rules: readonly NativeRule[]): LintResult['tests'] 
           // prefilter drops would never see such a line in a real log.
           const scanner = c.prefilter ? compileNeedles(c.prefilter) : null
           const line = Buffer.from(t.line, 'latin1')
-          scanner?.reset(line)
+          // The separator the hunt passes for the line's layout: CSV when its #Fields has commas.
+          scanner?.reset(line, t.header?.includes(',') ? 44 : 32)
           if (scanner && !scanner.wants(0, line.length)) {
             failures.push(
               `${where}: the line does not pass the rule's prefilter ${JSON.stringify(c.prefilter)}`,

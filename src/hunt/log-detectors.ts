@@ -1,8 +1,6 @@
 // Everything that looks at a log record, compiled once per thread: native rules and IOCs.
 
 import type { Ioc } from '../content/ioc/load.ts'
-import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
-import { loadNativeRules } from '../content/rules/load.ts'
 import type { NativeRule } from '../content/rules/rule-types.ts'
 import { compileIocs } from '../detect/ioc/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
@@ -11,13 +9,11 @@ import type { Finding, LogRecord, LogType } from '../shared/types.ts'
 import type { Needle } from '../sources/logs/index.ts'
 
 export interface LogDetectorConfig {
-  contentRoot: string
-  userIocFiles: string[]
   /**
-   * Rules and IOCs the main thread already parsed (plain data, cloned into each worker): a worker
-   * then only compiles them instead of parsing the YAML and CSV again (~0.1 s of start-up each).
+   * Rules and IOCs the main thread parsed (plain data, cloned into each worker): a worker only
+   * compiles them, and its bundle carries no YAML or CSV parser (start-up is the hunt's fixed cost).
    */
-  parsed?: { rules: NativeRule[]; iocs: Ioc[] }
+  parsed: { rules: NativeRule[]; iocs: Ioc[] }
   maxLineBytes?: number
   maxFindingsPerRule?: number
 }
@@ -41,13 +37,8 @@ export interface LogDetectors {
 }
 
 export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
-  const compiled = compileRules(cfg.parsed?.rules ?? loadNativeRules(cfg.contentRoot).rules)
-  const iocs = compileIocs(
-    cfg.parsed?.iocs ?? [
-      ...loadIocs(iocContentFiles(cfg.contentRoot), { user: false }).iocs,
-      ...loadIocs(cfg.userIocFiles, { user: true }).iocs,
-    ],
-  )
+  const compiled = compileRules(cfg.parsed.rules)
+  const iocs = compileIocs(cfg.parsed.iocs)
   const needleCache = new Map<LogType, readonly Needle[] | null>()
   return {
     needlesFor(t) {

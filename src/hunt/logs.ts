@@ -50,8 +50,6 @@ export async function huntLogs(
     ...loadIocs(opts.iocFiles ?? [], { user: true }).iocs,
   ]
   const config: LogDetectorConfig = {
-    contentRoot: opts.contentRoot,
-    userIocFiles: opts.iocFiles ?? [],
     maxLineBytes: opts.maxLineBytes,
     parsed: { rules: loaded.rules, iocs },
   }

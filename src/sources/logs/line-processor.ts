@@ -136,23 +136,35 @@ export class LineProcessor {
     let hit = matcher.nextHit(start)
     let pos = start
     let lines = 0
+    let last = start
+    let lastEnd = start
     while (pos < n && buf[pos] !== 35) {
       let nl = buf.indexOf(10, pos)
       if (nl === -1) nl = n
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl
       if (hit <= end || end === pos || end - pos > max) break
+      if (lines === 0) this.timeOf(buf, pos, end)
       lines++
-      const k = lineTimeKeyBytes(buf, pos, end)
-      if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)
+      last = pos
+      lastEnd = end
       pos = nl + 1
       if (hit <= pos) hit = matcher.nextHit(pos)
     }
     if (lines > 0) {
+      // Times of a run's first and last line only: logs are written in time order, so its other
+      // lines fall between them (HttpProxy writes a row when the request ends, so a long request can
+      // be minutes older than its neighbours: coverage, which this feeds, works in days).
+      if (lines > 1) this.timeOf(buf, last, lastEnd)
       this.lines += lines
       this.dataLines += lines
       this.inHeader = false
     }
     return pos
+  }
+
+  private timeOf(buf: Buffer, pos: number, end: number): void {
+    const k = lineTimeKeyBytes(buf, pos, end)
+    if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)
   }
 
   private tooLong(len: number): void {

@@ -127,6 +127,28 @@ describe('needle prefilter', () => {
     assert.deepEqual(kept([...feed, needle], iis), [1, 2, 3, 4, 5, 6])
   })
 
+  test('a decoded literal is found exactly where decoding the whole line finds it', () => {
+    // Windowed decoding around escapes must agree with decoding the line (random lines, fixed seed).
+    let x = 7
+    const rnd = (n: number) => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff
+      return x % n
+    }
+    const parts = ['a', 'b', '@', '/', '%40', '%2f', '%41', '+', ' ', '%2b', '%', 'json', '?']
+    const lits = ['json?@', 'json @', 'a/b', '@a', 'b a', 'ab', '/a@']
+    for (let i = 0; i < 3000; i++) {
+      let line = 'anchor '
+      for (let k = rnd(12); k > 0; k--) line += parts[rnd(parts.length)]
+      const lit = lits[rnd(lits.length)]!
+      const want = urlDecodeLatin1(line.toLowerCase()).includes(lit)
+      assert.equal(
+        kept([['anchor', `${DECODED}${lit}`]], line).length === 1,
+        want,
+        `${line} / ${lit}`,
+      )
+    }
+  })
+
   test('URL decoding: %xx (lowercase hex) and + as space, a decoded %2b stays +', () => {
     assert.equal(urlDecodeLatin1('a+b%2bc%2fd'), 'a b+c/d')
     assert.equal(urlDecodeLatin1('100%+%4'), '100% %4')

@@ -114,7 +114,10 @@ const LOWER_LATIN1 = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b
 /** A line's lowercased latin1 text and its URL-decoded form, made once when first needed. */
 export interface LineMemo {
   line?: string
+  /** The whole line URL-decoded (only for literals holding '%' or '+'). */
   s?: string
+  /** findEscapes(line). */
+  escapes?: number[]
 }
 
 /** What a conjunction needs besides its anchor: other literals, and masks the anchor must not be in. */
@@ -140,11 +143,45 @@ function sameRest(a: Rest, b: Rest): boolean {
 function holdsAll(rest: readonly string[], line: string, memo: LineMemo): boolean {
   for (const l of rest) {
     if (l.charCodeAt(0) === 0) {
-      memo.s ??= urlDecodeLatin1(line)
-      if (!memo.s.includes(l.slice(1))) return false
+      if (!decodedHas(line, l.slice(1), memo)) return false
     } else if (!line.includes(l)) return false
   }
   return true
+}
+
+/**
+ * Does the URL-decoded line hold `lit`? Without decoding the whole line where it can: an occurrence
+ * with no escape in it is in the raw line too, and one that holds an escape holds its decoded byte,
+ * so only escapes decoding to a byte of `lit` are looked at, each in a window of 3 × |lit| raw bytes.
+ * (Busy servers log thousands of autodiscover.json requests with one %40 each.)
+ */
+function decodedHas(line: string, lit: string, memo: LineMemo): boolean {
+  if (lit.includes('%') || lit.includes('+')) {
+    memo.s ??= urlDecodeLatin1(line)
+    return memo.s.includes(lit)
+  }
+  if (line.includes(lit)) return true
+  const escapes = (memo.escapes ??= findEscapes(line))
+  const span = 3 * lit.length
+  for (let i = 0; i < escapes.length; i += 2) {
+    const at = escapes[i]!
+    if (!lit.includes(String.fromCharCode(escapes[i + 1]!))) continue
+    const window = line.slice(Math.max(0, at - span), at + 3 + span)
+    if (urlDecodeLatin1(window).includes(lit)) return true
+  }
+  return false
+}
+
+/** Pairs [raw offset, decoded byte] of every '+' and valid %xx escape in a lowercased line. */
+function findEscapes(line: string): number[] {
+  const out: number[] = []
+  for (let at = line.indexOf('+'); at !== -1; at = line.indexOf('+', at + 1)) out.push(at, 32)
+  for (let at = line.indexOf('%'); at !== -1; at = line.indexOf('%', at + 1)) {
+    const hi = hexValue(line.charCodeAt(at + 1))
+    const lo = hexValue(line.charCodeAt(at + 2))
+    if (hi >= 0 && lo >= 0) out.push(at, LOWER_LATIN1[hi * 16 + lo]!.charCodeAt(0))
+  }
+  return out
 }
 
 /** Mask values as bytes, by length (a field is compared only with masks of its own length). */

@@ -5,14 +5,17 @@ import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
 import { loadBaselines } from '../content/baseline/load-baseline.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
-import { loadYara } from '../content/yara/load-yara.ts'
-import { compileIocs, type Ioc } from '../detect/ioc/index.ts'
+import { type CompiledYara, loadYara } from '../content/yara/load-yara.ts'
+import { compileIocs, type Ioc, type IocMatcher } from '../detect/ioc/index.ts'
+import type { Baseline } from '../detect/webfile/baseline-check.ts'
+import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { defaultWorkers } from './pool.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
-import { scanWebFiles } from './scan-files.ts'
+import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
+import { startWebPool, type WebPool } from './webfile-pool.ts'
 
 export interface FilesOutcome {
   files: number
@@ -22,56 +25,112 @@ export interface FilesOutcome {
   rules: number
 }
 
+/** The web-file content, loaded once, possibly before discovery. */
+export interface WebContent {
+  yara: CompiledYara
+  heuristics: CompiledHeuristics
+  baseline: Baseline
+  /** Heuristic and baseline problems (YARA's are in `yara.skipped`). */
+  problems: ItemError[]
+}
+
+/** Content problems, in the order the hunt always reported them. */
+function contentErrors(c: WebContent): ItemError[] {
+  const skipped: ItemError[] = c.yara.skipped.map((s) => ({
+    code: 'EXH_ERR_CONTENT',
+    path: s.file,
+    message: `YARA rules skipped: ${s.reason}`,
+  }))
+  return [...skipped, ...c.problems]
+}
+
+/** The YARA rules (checked by yara-x file by file), heuristics and baselines. */
+function loadWebContent(root: string, baselines: readonly string[] = []): WebContent {
+  // Worker threads compile their own scanners; this thread only validates (and compiles if it scans).
+  const yara = loadYara(root, [], { compile: false })
+  const problems: ItemError[] = []
+  const heuristics = loadHeuristics(root)
+  for (const p of heuristics.problems) {
+    problems.push({ code: 'EXH_ERR_CONTENT', path: 'content/rules/webfile', message: String(p) })
+  }
+  const baseline = loadBaselines([join(root, 'baselines'), ...baselines])
+  problems.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
+  return { yara, heuristics, baseline: baseline.baseline, problems }
+}
+
+type FilesOptions = HuntOptions & {
+  contentRoot: string
+  maxFileBytes: number
+  iocs: readonly Ioc[]
+}
+
+/** Content plus, when `startWorkers`, web-file workers already compiling it. */
+export interface PreparedFiles {
+  content: WebContent
+  iocs: IocMatcher
+  pool?: WebPool
+}
+
+function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
+  const ctx: FileScanContext = {
+    yara: prep.content.yara,
+    heuristics: prep.content.heuristics,
+    baseline: prep.content.baseline,
+    iocFile: (file, e) => prep.iocs.matchFile(file, e),
+    iocs: opts.iocs,
+    maxFileBytes: opts.maxFileBytes,
+    workers: opts.workers ?? defaultWorkers(),
+  }
+  if (prep.pool) ctx.pool = prep.pool
+  return ctx
+}
+
+/**
+ * Loads the web-file content; with `startWorkers` also starts the workers (when this machine would use
+ * them), so their ~0.5 s YARA compile runs while discovery walks the evidence. `closePrepared` ends
+ * them if the hunt stops before `huntFiles`.
+ */
+export function prepareFiles(opts: FilesOptions, startWorkers: boolean): PreparedFiles {
+  const prep: PreparedFiles = {
+    content: loadWebContent(opts.contentRoot, opts.baselines),
+    iocs: compileIocs(opts.iocs),
+  }
+  const ctx = scanContext(opts, prep)
+  if (startWorkers && canUseWorkers(ctx))
+    prep.pool = startWebPool(webWorkerData(ctx), ctx.workers ?? 1)
+  return prep
+}
+
+/** Ends the workers `prepareFiles` started, once each has finished starting (a no-op after the scan). */
+export async function closePrepared(prep: PreparedFiles | undefined): Promise<void> {
+  await prep?.pool?.close()
+}
+
 export async function huntFiles(
   evidence: Evidence,
   /** `iocs`: shipped and `--ioc` indicators, loaded (and their problems reported) once by run.ts. */
-  opts: HuntOptions & { contentRoot: string; maxFileBytes: number; iocs: readonly Ioc[] },
+  opts: FilesOptions,
   emit: (f: Finding) => void,
   errors: ItemError[],
+  prepared?: PreparedFiles,
 ): Promise<FilesOutcome> {
   const root = opts.contentRoot
   const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
-
-  // Worker threads compile their own scanners; this thread only validates (and compiles if it scans).
-  const yara = loadYara(root, [], { compile: false })
-  for (const s of yara.skipped) {
-    errors.push({
-      code: 'EXH_ERR_CONTENT',
-      path: s.file,
-      message: `YARA rules skipped: ${s.reason}`,
-    })
-  }
-  const heuristics = loadHeuristics(root)
-  for (const p of heuristics.problems) {
-    errors.push({ code: 'EXH_ERR_CONTENT', path: 'content/rules/webfile', message: String(p) })
-  }
-  const baseline = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
-  errors.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
-  const allIocs = opts.iocs
-  const iocs = compileIocs(allIocs)
+  const prep = prepared ?? prepareFiles(opts, false)
+  errors.push(...contentErrors(prep.content))
+  const { yara, heuristics } = prep.content
+  const iocs = prep.iocs
 
   let bytes = 0
   const total = webfiles.reduce((n, a) => n + a.size, 0)
-  const web = await scanWebFiles(
-    webfiles,
-    {
-      yara,
-      heuristics,
-      baseline: baseline.baseline,
-      iocFile: (file, e) => iocs.matchFile(file, e),
-      iocs: allIocs,
-      maxFileBytes: opts.maxFileBytes,
-      workers: opts.workers ?? defaultWorkers(),
+  const web = await scanWebFiles(webfiles, scanContext(opts, prep), {
+    finding: emit,
+    error: (e) => errors.push(e),
+    progress: (b) => {
+      bytes += b
+      opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
     },
-    {
-      finding: emit,
-      error: (e) => errors.push(e),
-      progress: (b) => {
-        bytes += b
-        opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
-      },
-    },
-  )
+  })
   iocs.flush(emit)
 
   const artefactRules = loadArtefactRules(root)

@@ -1,6 +1,6 @@
 // The hunt: discover evidence, read logs on all cores, scan files, then decide.
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
 import { contentIssueErrors } from '../content/issues.ts'
@@ -8,11 +8,11 @@ import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
 import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
-import { DEFAULT_MAX_FILE_BYTES, discoverEvidence } from '../sources/discover.ts'
+import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
-import { huntFiles } from './files.ts'
+import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
@@ -40,6 +40,14 @@ export interface HuntOptions {
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
   signal?: AbortSignal
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 export async function hunt(given: HuntOptions): Promise<HuntReport> {
@@ -70,21 +78,43 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     opts.onFinding?.(f)
   }
 
-  opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
-  const evidence = await discoverEvidence(opts.input, { maxFileBytes })
+  // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
+  // scan reuses them (log workers load their own copy).
+  const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
+  const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
+  const filesOpts = {
+    ...opts,
+    contentRoot: root,
+    maxFileBytes,
+    iocs: [...shippedIocs.iocs, ...userIocs.iocs],
+  }
+  // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
+  // walk. With logs, workers would sit on memory through the log phase, so they start after it.
+  const early =
+    only.has('files') && !only.has('logs') && isDirectory(opts.input)
+      ? prepareFiles(filesOpts, true)
+      : undefined
+
+  let evidence: Evidence
+  try {
+    opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
+    evidence = await discoverEvidence(opts.input, { maxFileBytes })
+  } catch (err) {
+    await closePrepared(early)
+    throw err
+  }
   // Only an input that cannot be read at all fails the run; a single file that is merely too large
   // is an item error in an otherwise empty report.
   const fatal = evidence.errors.find(
     (e) => e.path === opts.input && e.code !== 'EXH_ERR_FILE_TOO_LARGE',
   )
-  if (evidence.artefacts.length === 0 && fatal) throw new ExhuntError(fatal.code, fatal.message)
+  if (evidence.artefacts.length === 0 && fatal) {
+    await closePrepared(early)
+    await evidence.close()
+    throw new ExhuntError(fatal.code, fatal.message)
+  }
   errors.push(...evidence.errors)
-  // IOC feeds are read by every worker thread; their problems are reported once, here.
-  // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
-  // scan reuses them (log workers load their own copy).
-  const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
-  const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   try {
@@ -92,17 +122,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       ? await huntLogs(evidence.artefacts, { ...opts, contentRoot: root }, emit, errors)
       : undefined
     const files = only.has('files')
-      ? await huntFiles(
-          evidence,
-          {
-            ...opts,
-            contentRoot: root,
-            maxFileBytes,
-            iocs: [...shippedIocs.iocs, ...userIocs.iocs],
-          },
-          emit,
-          errors,
-        )
+      ? await huntFiles(evidence, filesOpts, emit, errors, early)
       : undefined
     const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
     const decided = decide({
@@ -139,6 +159,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       },
     }
   } finally {
+    await closePrepared(early)
     await evidence.close()
   }
 }

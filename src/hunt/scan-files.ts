@@ -10,7 +10,8 @@ import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
-import { scanWebFilesInWorkers, webWorkerAvailable } from './webfile-pool.ts'
+import type { WebWorkerData } from './webfile-job.ts'
+import { scanWebFilesInWorkers, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
 import { readStreamCapped, tooLarge } from './webfile-read.ts'
 import {
   type IocFileInput,
@@ -35,6 +36,8 @@ export interface FileScanContext {
   workers?: number
   /** The IOCs behind `iocFile`, for the workers to compile. */
   iocs?: readonly Ioc[]
+  /** Workers started early from `webWorkerData(ctx)` (hunt does, before discovery): used for any number of files. */
+  pool?: WebPool
 }
 
 export interface FileScanSink {
@@ -47,11 +50,18 @@ export interface FileScanSink {
 const MIN_FILES_FOR_WORKERS = 200
 const MIN_BYTES_FOR_WORKERS = 4 * 1024 * 1024
 
-function useWorkers(artefacts: readonly Artefact[], ctx: FileScanContext): boolean {
+/** Whether this context can scan on worker threads at all (enough cores, the worker entry, plain data). */
+export function canUseWorkers(ctx: FileScanContext): boolean {
   if ((ctx.workers ?? 1) < 2 || !webWorkerAvailable()) return false
   if (ctx.iocFile && !ctx.iocs) return false
   // A scanner handed over without its sources cannot be rebuilt in a worker.
-  if (ctx.yara.scanner && ctx.yara.sources.length === 0) return false
+  return !(ctx.yara.scanner && ctx.yara.sources.length === 0)
+}
+
+function useWorkers(artefacts: readonly Artefact[], ctx: FileScanContext): boolean {
+  // Started workers are compiling already: a scan here would only compile the same rules again.
+  if (ctx.pool) return true
+  if (!canUseWorkers(ctx)) return false
   const bytes = artefacts.reduce((n, a) => n + a.size, 0)
   return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
 }
@@ -107,14 +117,9 @@ async function scanHere(
   return { files, bytes }
 }
 
-/** Scans every artefact; a file that cannot be read becomes an error and the scan goes on. */
-export async function scanWebFiles(
-  artefacts: readonly Artefact[],
-  ctx: FileScanContext,
-  sink: FileScanSink,
-): Promise<{ files: number; bytes: number }> {
-  if (!useWorkers(artefacts, ctx)) return scanHere(artefacts, ctx, sink)
-  const data = {
+/** What each worker compiles: plain data from the context. */
+export function webWorkerData(ctx: FileScanContext): WebWorkerData {
+  return {
     yaraSources: ctx.yara.sources,
     yaraRules: ctx.yara.rules,
     heuristics: { rules: ctx.heuristics.rules },
@@ -122,7 +127,24 @@ export async function scanWebFiles(
     iocs: ctx.iocs ?? [],
     maxFileBytes: ctx.maxFileBytes,
   }
-  const pooled = await scanWebFilesInWorkers(artefacts, data, sink, ctx.workers ?? 1)
+}
+
+/** Scans every artefact; a file that cannot be read becomes an error and the scan goes on. */
+export async function scanWebFiles(
+  artefacts: readonly Artefact[],
+  ctx: FileScanContext,
+  sink: FileScanSink,
+): Promise<{ files: number; bytes: number }> {
+  if (!useWorkers(artefacts, ctx)) return scanHere(artefacts, ctx, sink)
+  const data = webWorkerData(ctx)
+  const pooled = await scanWebFilesInWorkers(
+    artefacts,
+    data,
+    sink,
+    ctx.workers ?? 1,
+    undefined,
+    ctx.pool,
+  )
   if (pooled.left.length === 0) return { files: pooled.files, bytes: pooled.bytes }
   const here = await scanHere(pooled.left, ctx, sink)
   return { files: pooled.files + here.files, bytes: pooled.bytes + here.bytes }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { yaraVariables } from '../content/yara/load-yara.ts'
 import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/baseline-check.ts'
-import { decodeText } from '../detect/webfile/decode.ts'
+import { type DecodedText, decodeText } from '../detect/webfile/decode.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import { heuristicHits } from '../detect/webfile/heuristics.ts'
 import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
@@ -89,21 +89,29 @@ function iocHit(f: Finding): WebHit {
   }
 }
 
-/** The file's one finding, if anything fired; a YARA failure is pushed to `errors` and the rest still runs. */
-export function scanWebFileBytes(
+/** What the first, YARA pass learnt about a file; `finishWebFile` turns it into the finding. */
+export interface YaraPassed {
+  hashes: { sha256: string; sha1: string; md5: string }
+  decoded: DecodedText
+  hits: WebHit[]
+}
+
+/**
+ * Hash, allowlist and YARA: undefined for a known-good file. Split from the rest so a worker can scan a
+ * whole batch with YARA back to back, which keeps yara-x's tables in the CPU caches (~10 % faster).
+ */
+export function yaraPass(
   engine: WebScanEngine,
   meta: WebFileMeta,
   bytes: Buffer,
   errors: ItemError[],
-): Finding | undefined {
+): YaraPassed | undefined {
   const h = hashes(bytes)
   if (isKnownGood(engine.baseline, h.sha256)) return undefined
-  const info = webFileInfo(meta.path, meta.windowsPath, bytes.length)
-  const loc = locate(meta.path, meta.windowsPath)
   const decoded = decodeText(bytes)
-  const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
   const hits: WebHit[] = []
   if (engine.scanner) {
+    const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
     try {
       const vars = yaraVariables(meta.path, meta.windowsPath)
       hits.push(...yaraHits(runYara(engine.scanner, bytes, transcoded, vars), engine.yaraRules))
@@ -111,6 +119,19 @@ export function scanWebFileBytes(
       errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
     }
   }
+  return { hashes: h, decoded, hits }
+}
+
+/** Heuristics on the decoded text, IOCs and baseline after `yaraPass`: the file's one finding, if any. */
+export function finishWebFile(
+  engine: WebScanEngine,
+  meta: WebFileMeta,
+  bytes: Buffer,
+  passed: YaraPassed,
+): Finding | undefined {
+  const { hashes: h, decoded, hits } = passed
+  const info = webFileInfo(meta.path, meta.windowsPath, bytes.length)
+  const loc = locate(meta.path, meta.windowsPath)
   const text = decoded.text
   hits.push(
     ...heuristicHits(engine.heuristics, { file: info, bytes, text, lower: text.toLowerCase() }),
@@ -132,4 +153,15 @@ export function scanWebFileBytes(
   if (meta.ctime) file.ctime = meta.ctime
   if (meta.btime) file.btime = meta.btime
   return webFileFinding(hits, file, loc)
+}
+
+/** The file's one finding, if anything fired; a YARA failure is pushed to `errors` and the rest still runs. */
+export function scanWebFileBytes(
+  engine: WebScanEngine,
+  meta: WebFileMeta,
+  bytes: Buffer,
+  errors: ItemError[],
+): Finding | undefined {
+  const passed = yaraPass(engine, meta, bytes, errors)
+  return passed && finishWebFile(engine, meta, bytes, passed)
 }

@@ -8,10 +8,13 @@ import { openRef } from '../sources/open.ts'
 import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
 import { readRefCapped } from './webfile-read.ts'
 import {
-  scanWebFileBytes,
+  finishWebFile,
+  type WebFileMeta,
   type WebScanEngine,
+  type YaraPassed,
   type YaraScanner,
   yaraNotCompiled,
+  yaraPass,
 } from './webfile-scan.ts'
 
 const port = parentPort
@@ -34,22 +37,51 @@ const engine: WebScanEngine = {
   iocFile: (file, emit) => iocs.matchFile(file, emit),
 }
 
+/** A file read and through `yaraPass`, waiting for the JS checks. */
+interface Pending {
+  meta: WebFileMeta
+  bytes: Buffer
+  passed: YaraPassed | undefined
+  errors: ItemError[]
+}
+
 port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: WebFileJob }) => {
   const findings: Finding[] = []
   const errors: ItemError[] = startError ? [startError] : []
   startError = undefined
   const result: WebFileJobResult = { findings, errors, files: 0, bytes: 0 }
+  // Pass 1 reads and YARA-scans the whole batch, pass 2 runs the JS checks; errors keep file order.
+  const pending: (Pending | ItemError[])[] = []
   for (const item of job.items) {
+    const own: ItemError[] = []
     try {
       const bytes = await readRefCapped(item.ref, item.meta.path, data.maxFileBytes, () =>
         openRef(item.ref),
       )
-      const f = scanWebFileBytes(engine, item.meta, bytes, errors)
+      pending.push({
+        meta: item.meta,
+        bytes,
+        passed: yaraPass(engine, item.meta, bytes, own),
+        errors: own,
+      })
+    } catch (err) {
+      own.push(toItemError(err, item.meta.path))
+      pending.push(own)
+    }
+  }
+  for (const p of pending) {
+    if (Array.isArray(p)) {
+      errors.push(...p)
+      continue
+    }
+    errors.push(...p.errors)
+    try {
+      const f = p.passed && finishWebFile(engine, p.meta, p.bytes, p.passed)
       if (f) findings.push(f)
       result.files++
-      result.bytes += bytes.length
+      result.bytes += p.bytes.length
     } catch (err) {
-      errors.push(toItemError(err, item.meta.path))
+      errors.push(toItemError(err, p.meta.path))
     }
   }
   iocs.flush((f) => findings.push(f))

@@ -2,7 +2,7 @@
 // third-party path regexes — compiled with RE2 only, as they come from lists we do not control.
 import RE2 from 're2'
 import type { HitContext } from './finding.ts'
-import { compilePathPattern, type PathPattern, pathPatternMatches } from './path-pattern.ts'
+import { compilePathPattern, type PathPattern } from './path-pattern.ts'
 import type { Ioc } from './types.ts'
 
 export interface FileInfo {
@@ -99,6 +99,15 @@ export function compileFileIocs(iocs: readonly Ioc[]): FileIocs {
     }
   }
   const regexSet = regexSources.length > 0 ? new RE2.Set(regexSources, 'i') : null
+  // One RE2 call per file for every folder pattern instead of one per pattern (each call converts the
+  // path to UTF-8 again); the hits are the same, in pattern order.
+  const patternSet =
+    patterns.length > 0
+      ? new RE2.Set(
+          patterns.map(({ p }) => p.source),
+          'i',
+        )
+      : null
 
   return {
     match(file, hit) {
@@ -129,9 +138,12 @@ export function compileFileIocs(iocs: readonly Ioc[]): FileIocs {
           if (ioc) hit(ioc, { where: 'file path', matched: win, outcome: 'unknown' })
         }
       }
-      for (const { p, ioc } of patterns) {
-        if (pathPatternMatches(p, win, base)) {
-          hit(ioc, { where: 'file path', matched: win, outcome: 'unknown' })
+      if (patternSet) {
+        for (const i of patternSet.match(win).sort((a, b) => a - b)) {
+          const { p, ioc } = patterns[i] as (typeof patterns)[number]
+          if (!p.exclude.has(base)) {
+            hit(ioc, { where: 'file path', matched: win, outcome: 'unknown' })
+          }
         }
       }
     },

@@ -5,6 +5,8 @@ import RE2 from 're2'
 
 export interface PathPattern {
   re: RE2
+  /** The RE2 pattern text (case-insensitive), for one RE2.Set over every pattern. */
+  source: string
   exclude: ReadonlySet<string>
 }
 
@@ -57,12 +59,8 @@ export function compilePathPattern(
   const besides = /besides\s+(\S+)/i.exec(desc)
   if (besides) exclude.add((besides[1] as string).toLowerCase())
   try {
-    return { re: new RE2(re, 'i'), exclude }
+    return { re: new RE2(re, 'i'), source: re, exclude }
   } catch {
     return null
   }
-}
-
-export function pathPatternMatches(p: PathPattern, winPath: string, baseLower: string): boolean {
-  return !p.exclude.has(baseLower) && p.re.test(winPath)
 }

@@ -1,6 +1,5 @@
 // A files-only hunt of a folder with no web files: the workers started before discovery are closed (once
-// they are ready; ending one inside yara-x's compile could crash) and the hunt ends. Its own file, as a
-// process must not start a second generation of web-file workers (re2's addon then crashes).
+// they are ready; ending one inside yara-x's compile could crash) and the hunt ends.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { tmpDir } from '../../test/helpers/tmp.ts'

@@ -1,6 +1,5 @@
 // A files-only hunt of a folder starts its web-file workers before discovery: a rule file yara-x rejects
-// is still skipped (and said so) and the rest still match. One hunt with workers per test file: re2's
-// addon crashes the process when a second generation of worker threads loads it (see files-early-empty).
+// is still skipped (and said so) and the rest still match.
 import assert from 'node:assert/strict'
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,11 +1,12 @@
 // Worker thread: compiles the log content once, then parses and matches whole log files.
-// A file's findings are posted when the file is done: folding may still grow them until then.
-import { parentPort, workerData } from 'node:worker_threads'
+// The content arrives as the pool's 'init' message (parsed on the main thread while this thread
+// boots); a file's findings are posted when the file is done: folding may still grow them until then.
+import { parentPort } from 'node:worker_threads'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { scanLog } from '../sources/logs/index.ts'
 import { readChunks } from '../sources/open.ts'
-import { createLogDetectors, type LogDetectorConfig } from './log-detectors.ts'
+import { createLogDetectors, type LogDetectorConfig, type LogDetectors } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
 
 /** Read size for logs: the same speed as 1 MiB on the bench, with less memory. */
@@ -14,9 +15,20 @@ const LOG_READ_BYTES = 1 << 18
 const port = parentPort
 if (!port) throw new Error('log-worker must run in a worker thread')
 
-const detectors = createLogDetectors(workerData as LogDetectorConfig)
+type Message =
+  | { type: 'init'; data: LogDetectorConfig }
+  | { type?: undefined; jobIndex: number; job: LogJob }
 
-port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: LogJob }) => {
+let detectors: LogDetectors | undefined
+
+port.on('message', async (msg: Message) => {
+  if (msg.type === 'init') {
+    detectors = createLogDetectors(msg.data)
+    port.postMessage({ type: 'ready' })
+    return
+  }
+  if (!detectors) throw new Error('log-worker: a job came before its init message')
+  const { jobIndex, job } = msg
   const findings: Finding[] = []
   const errors: ItemError[] = []
   const emit = (f: Finding) => findings.push(f)
@@ -36,4 +48,3 @@ port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: LogJob }) 
   result.observations = file.finish(emit)
   port.postMessage({ type: 'result', jobIndex, data: result })
 })
-port.postMessage({ type: 'ready' })

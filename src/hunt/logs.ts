@@ -42,21 +42,34 @@ export async function huntLogs(
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0
-  // Parsed once here and handed to the workers, which only compile (their start-up is the hunt's
-  // fixed cost). IOC problems were reported by the caller, which may pass the sets it loaded.
-  const loaded = loadNativeRules(opts.contentRoot)
-  const iocs = opts.iocs ?? [
-    ...loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
-    ...loadIocs(opts.iocFiles ?? [], { user: true }).iocs,
-  ]
-  const config: LogDetectorConfig = {
-    maxLineBytes: opts.maxLineBytes,
-    parsed: { rules: loaded.rules, iocs },
+  // The workers boot while this thread parses the content once; they get it as their init message
+  // and only compile it (start-up is the hunt's fixed cost). IOC problems were reported by the
+  // caller, which may pass the sets it loaded.
+  let init: (config: LogDetectorConfig) => void = () => {}
+  let fail: (err: Error) => void = () => {}
+  const pool = runLogPool(
+    new Promise<LogDetectorConfig>((resolve, reject) => {
+      init = resolve
+      fail = reject
+    }),
+  )
+  let compiled: ReturnType<typeof compileRules>
+  try {
+    const loaded = loadNativeRules(opts.contentRoot)
+    const iocs = opts.iocs ?? [
+      ...loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
+      ...loadIocs(opts.iocFiles ?? [], { user: true }).iocs,
+    ]
+    init({ maxLineBytes: opts.maxLineBytes, parsed: { rules: loaded.rules, iocs } })
+    // This thread compiles its own copy for the aggregates meanwhile.
+    compiled = compileRules(loaded.rules)
+    errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
+  } catch (err) {
+    // Workers waiting for content that will not come are ended; the content error is the one reported.
+    fail(err as Error)
+    await pool.catch(() => {})
+    throw err
   }
-  // Workers boot and compile meanwhile; this thread compiles its own copy for the aggregates.
-  const pool = runLogPool()
-  const compiled = compileRules(loaded.rules)
-  errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
   await pool
 
   for (const f of finishAggregates(compiled.set, observations)) emit(f)
@@ -70,13 +83,14 @@ export async function huntLogs(
     rules: compiled.set.rules,
   }
 
-  function runLogPool(): Promise<void> {
+  function runLogPool(config: Promise<LogDetectorConfig>): Promise<void> {
     return runPool<LogJob, LogJobResult | Error>({
       workerUrl: new URL(
         import.meta.url.endsWith('.ts') ? './log-worker.ts' : './log-worker.mjs',
         import.meta.url,
       ),
-      workerData: config,
+      workerData: null,
+      init: config,
       jobs,
       size: workers,
       // A log worker allocates short-lived strings at a high rate and V8 would grow each isolate's

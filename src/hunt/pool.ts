@@ -13,6 +13,11 @@ export interface PoolMessage<R> {
 export interface PoolStartOptions {
   workerUrl: URL
   workerData: unknown
+  /**
+   * Data a worker needs before it can say 'ready', still being made when the pool starts: each worker
+   * gets it as `{ type: 'init', data }` once it resolves, so the workers boot meanwhile.
+   */
+  init?: Promise<unknown>
   size?: number
   /** V8 limits for each worker (young generation size for allocation-heavy workers). */
   resourceLimits?: ResourceLimits
@@ -66,6 +71,13 @@ export function startPool<J, R>(opts: PoolStartOptions): StartedPool<J, R> {
   const startWorker = (): void => {
     const worker = spawn(opts.workerUrl, opts.workerData, opts.resourceLimits)
     live.add(worker)
+    opts.init?.then(
+      (data) => worker.postMessage({ type: 'init', data }),
+      (err: Error) => {
+        startFailure ??= err
+        void worker.terminate()
+      },
+    )
     let current = -1
     let ready = false
     const feed = (): void => {

@@ -161,7 +161,8 @@ function decodedHas(line: string, lit: string, memo: LineMemo): boolean {
     return memo.s.includes(lit)
   }
   if (line.includes(lit)) return true
-  const escapes = (memo.escapes ??= findEscapes(line))
+  memo.escapes ??= findEscapes(line)
+  const escapes = memo.escapes
   const span = 3 * lit.length
   for (let i = 0; i < escapes.length; i += 2) {
     const at = escapes[i]!

@@ -80,3 +80,27 @@ describe('wasm DFA (four interleaved streams)', () => {
     assert.equal(hits?.at(-1), `${buf.length}:0`)
   })
 })
+
+describe('wasm newline count (16 bytes at a time)', () => {
+  test('counts what a byte loop counts, over any range of the staged block', () => {
+    const ac = buildAutomaton([Buffer.from('zz')])
+    assert.ok(ac)
+    const dfa = WasmDfa.create(ac.tables)
+    assert.ok(dfa)
+    const block = text(9, 70_000, 30)
+    dfa.scan(block)
+    for (const [from, to] of [
+      [0, block.length],
+      [1, 17],
+      [5, 5],
+      [3, 40_001],
+      [block.length - 15, block.length],
+    ] as const) {
+      let want = 0
+      for (let i = from; i < to; i++) if (block[i] === 10) want++
+      assert.equal(dfa.countNewlines(block, from, to), want, `${from}..${to}`)
+    }
+    // Another block than the one scanned: not in wasm memory, the caller counts.
+    assert.equal(dfa.countNewlines(Buffer.from('a\nb'), 0, 3), -1)
+  })
+})

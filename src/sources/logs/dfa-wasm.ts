@@ -105,6 +105,35 @@ function scan1(): FunctionDef {
   }
 }
 
+/** countNl(p, end): newline bytes in [p, end), 16 at a time. */
+function countNl(): FunctionDef {
+  const [P, END, COUNT] = [0, 1, 2]
+  const nl = [...op.const(10), ...op.i8x16Splat]
+  return {
+    name: 'countNl',
+    params: 2,
+    locals: 1,
+    body: [
+      ...op.block,
+      ...op.loop,
+      ...[...op.get(P), ...op.const(16), ...op.add, ...op.get(END), ...op.gtU, ...op.brIf(1)],
+      ...[...op.get(COUNT), ...op.get(P), ...op.v128Load(0), ...nl, ...op.i8x16Eq],
+      ...[...op.i8x16Bitmask, ...op.popcnt, ...op.add, ...op.set(COUNT)],
+      ...[...op.get(P), ...op.const(16), ...op.add, ...op.set(P), ...op.br(0)],
+      ...op.end,
+      ...op.end,
+      ...op.block,
+      ...op.loop,
+      ...[...op.get(P), ...op.get(END), ...op.geU, ...op.brIf(1)],
+      ...[...op.get(COUNT), ...op.get(P), ...op.load8u(0), ...op.const(10), ...op.eq, ...op.add],
+      ...[...op.set(COUNT), ...op.get(P), ...op.const(1), ...op.add, ...op.set(P), ...op.br(0)],
+      ...op.end,
+      ...op.end,
+      ...op.get(COUNT),
+    ],
+  }
+}
+
 export interface BlockHits {
   count: number
   /** Exclusive end offset of each hit in the block, ascending. */
@@ -116,6 +145,9 @@ export interface BlockHits {
 export class WasmDfa {
   private readonly scanKFn: (...args: number[]) => number
   private readonly scan1Fn: (p: number, end: number, s: number, h: number, hend: number) => number
+  private readonly countNlFn: (p: number, end: number) => number
+  /** The last scanned block, when it fit in one staged piece (still in wasm memory). */
+  private staged: Uint8Array | null = null
   private readonly bytes: Uint8Array
   private readonly words: Int32Array
   private readonly hitsAt: number
@@ -132,11 +164,12 @@ export class WasmDfa {
     this.hitsAt = DELTA + t.delta.length * 4
     this.bufAt = this.hitsAt + HIT_CAP * 8
     const pages = Math.ceil((this.bufAt + STAGE) / 65536)
-    const mod = new WebAssembly.Module(moduleBytes([scanK(), scan1()], pages))
+    const mod = new WebAssembly.Module(moduleBytes([scanK(), scan1(), countNl()], pages))
     const ex = new WebAssembly.Instance(mod).exports as Record<string, unknown>
     const mem = ex.mem as WebAssembly.Memory
     this.scanKFn = ex.scanK as (...args: number[]) => number
     this.scan1Fn = ex.scan1 as WasmDfa['scan1Fn']
+    this.countNlFn = ex.countNl as WasmDfa['countNlFn']
     this.bytes = new Uint8Array(mem.buffer)
     this.words = new Int32Array(mem.buffer)
     for (let b = 0; b < 256; b++) this.words[CLS / 4 + b] = t.cls[b]! * 4
@@ -157,6 +190,7 @@ export class WasmDfa {
   /** Every needle end in `block`, in order; null when a piece holds more hits than fit. */
   scan(block: Uint8Array): BlockHits | null {
     this.out.count = 0
+    this.staged = block.length <= STAGE ? block : null
     let state = 0
     for (let off = 0; off < block.length; ) {
       let end = Math.min(block.length, off + STAGE)
@@ -171,6 +205,15 @@ export class WasmDfa {
       off = end
     }
     return this.out
+  }
+
+  /**
+   * Newlines in [from, to) of `block`, counted in wasm memory (SIMD) when `block` is the last one
+   * scanned and it fit in one piece; -1 otherwise (the caller counts).
+   */
+  countNewlines(block: Uint8Array, from: number, to: number): number {
+    if (block !== this.staged) return -1
+    return this.countNlFn(this.bufAt + from, this.bufAt + to)
   }
 
   /** The piece [off, end) of `block` as four streams; the state at its end, -2 if it cannot split, -1 on overflow. */

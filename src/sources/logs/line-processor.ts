@@ -42,9 +42,13 @@ function matcherFor(needles: readonly Needle[] | null | undefined): NeedleMatche
   return m
 }
 
+/** End of the line whose newline is at `nl` (a CR before it is not part of the line). */
+function lineEnd(buf: Buffer, nl: number): number {
+  return nl > 0 && buf[nl - 1] === 13 ? nl - 1 : nl
+}
+
 export class LineProcessor {
   lines = 0
-  dataLines = 0
   records = 0
   logType: LogType | null = null
   subtype: string | undefined
@@ -60,6 +64,8 @@ export class LineProcessor {
   private matcher: NeedleMatcher | null = null
   private matcherBlock = -1
   private blockId = 0
+  private headerBlock = -1
+  private headerAt = 0
   private minKey = Number.POSITIVE_INFINITY
   private maxKey = Number.NEGATIVE_INFINITY
   private minMs = false
@@ -117,9 +123,9 @@ export class LineProcessor {
   }
 
   /**
-   * The hot loop: from `pos`, count and time data lines that hold no needle hit, without parsing or
-   * calling out per line. Returns where a line needs the full path (a header, a hit, an empty or
-   * over-long line) or the block's end. Only for layouts whose time starts the line.
+   * The hot path: from `start`, count (and time) the data lines up to the next line that needs the
+   * full path (one with a needle hit, or a header), without looking at each line. Returns that
+   * line's start, or the block's end. Only for layouts whose time starts the line.
    */
   private skim(buf: Buffer, start: number): number {
     const layout = this.layout
@@ -127,39 +133,51 @@ export class LineProcessor {
     if (!layout || !matcher || !this.typeKnown || layout.firstPending || !layout.timeAtStart) {
       return start
     }
+    // A block longer than the line limit may hold an over-long line: the full path reports it.
+    if (buf.length > this.maxLineBytes) return start
     if (this.matcherBlock !== this.blockId) {
       matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
       this.matcherBlock = this.blockId
     }
     const n = buf.length
-    const max = this.maxLineBytes
-    let hit = matcher.nextHit(start)
-    let pos = start
-    let lines = 0
-    let last = start
-    let lastEnd = start
-    while (pos < n && buf[pos] !== 35) {
-      let nl = buf.indexOf(10, pos)
-      if (nl === -1) nl = n
-      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl
-      if (hit <= end || end === pos || end - pos > max) break
-      if (lines === 0) this.timeOf(buf, pos, end)
-      lines++
-      last = pos
-      lastEnd = end
-      pos = nl + 1
-      if (hit <= pos) hit = matcher.nextHit(pos)
+    let stop = n
+    const hit = matcher.nextHit(start)
+    if (hit !== Number.POSITIVE_INFINITY) stop = buf.lastIndexOf(10, hit - 1) + 1
+    stop = Math.min(stop, this.nextHeader(buf, start))
+    if (stop <= start) return start
+    let lines = matcher.countNewlines(start, stop)
+    if (lines < 0) {
+      lines = 0
+      for (let p = buf.indexOf(10, start); p !== -1 && p < stop; p = buf.indexOf(10, p + 1)) lines++
     }
-    if (lines > 0) {
-      // Times of a run's first and last line only: logs are written in time order, so its other
-      // lines fall between them (HttpProxy writes a row when the request ends, so a long request can
-      // be minutes older than its neighbours: coverage, which this feeds, works in days).
-      if (lines > 1) this.timeOf(buf, last, lastEnd)
-      this.lines += lines
-      this.dataLines += lines
-      this.inHeader = false
+    // The file's last line may end without a newline.
+    if (stop === n && buf[n - 1] !== 10) lines++
+    if (lines === 0) return start
+    // Times of the run's first and last line only: logs are written in time order, so its other
+    // lines fall between them (HttpProxy writes a row when the request ends, so a long request can
+    // be minutes older than its neighbours: coverage, which this feeds, works in days).
+    const firstEnd = buf.indexOf(10, start)
+    this.timeOf(buf, start, lineEnd(buf, firstEnd === -1 || firstEnd > stop ? stop : firstEnd))
+    if (lines > 1) {
+      const lastNl = buf[stop - 1] === 10 ? stop - 1 : stop
+      const lastStart = buf.lastIndexOf(10, lastNl - 1) + 1
+      this.timeOf(buf, lastStart, lineEnd(buf, lastNl))
     }
-    return pos
+    this.lines += lines
+    this.inHeader = false
+    return stop
+  }
+
+  /** Start of the first header line ('#') at or after `from` in this block, or the block's end. */
+  private nextHeader(buf: Buffer, from: number): number {
+    if (this.headerBlock !== this.blockId || this.headerAt < from) {
+      this.headerBlock = this.blockId
+      // '#' is rare inside log lines: find each one (memchr speed) and keep those that start a line.
+      let at = buf.indexOf(35, from)
+      while (at > from && buf[at - 1] !== 10) at = buf.indexOf(35, at + 1)
+      this.headerAt = at === -1 ? buf.length : at
+    }
+    return this.headerAt
   }
 
   private timeOf(buf: Buffer, pos: number, end: number): void {
@@ -270,7 +288,6 @@ export class LineProcessor {
       this.decideType(layout.kind === 'w3c' ? 'iis' : 'exchange-other')
       if (this.stopped) return true
     }
-    this.dataLines++
     if (layout.timeAtStart) {
       const k = lineTimeKeyBytes(buf, pos, end)
       if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)

@@ -42,6 +42,8 @@ export interface NeedleMatcher {
    * (Infinity: none left in the block). Lets the caller skip lines without asking each.
    */
   nextHit(pos: number): number
+  /** Newlines in [from, to) of the current block when the matcher can count them fast, else -1. */
+  countNewlines(from: number, to: number): number
 }
 
 // Ordinary Exchange traffic (IIS and HttpProxy lines of the kinds a busy server writes all day): a
@@ -317,6 +319,10 @@ class AutomatonMatcher implements NeedleMatcher {
     return false
   }
 
+  countNewlines(from: number, to: number): number {
+    return this.wasm ? this.wasm.countNewlines(this.buf, from, to) : -1
+  }
+
   nextHit(pos: number): number {
     const hits = this.hits
     if (hits) {
@@ -359,6 +365,9 @@ class NeverMatcher implements NeedleMatcher {
   }
   nextHit(): number {
     return Number.POSITIVE_INFINITY
+  }
+  countNewlines(): number {
+    return -1
   }
 }
 

@@ -54,6 +54,10 @@ export class RegexNeedleMatcher {
     return this.hitAt
   }
 
+  countNewlines(): number {
+    return -1
+  }
+
   /** The first hit's start + 1: a bound for its end (see NeedleMatcher.nextHit). */
   nextHit(pos: number): number {
     return this.next(pos) + 1

@@ -63,9 +63,17 @@ export const op = {
   eqz: [0x45],
   ltS: [0x48],
   geU: [0x4f],
+  gtU: [0x4b],
+  eq: [0x46],
   add: [0x6a],
   sub: [0x6b],
   shl: [0x74],
+  popcnt: [0x69],
+  // Fixed-width SIMD (prefix 0xfd; Node 20's V8 has it on by default).
+  v128Load: (offset: number) => [0xfd, 0x00, 0, ...uleb(offset)],
+  i8x16Splat: [0xfd, 0x0f],
+  i8x16Eq: [0xfd, 0x23],
+  i8x16Bitmask: [0xfd, ...uleb(100)],
 } as const
 
 export interface FunctionDef {

@@ -15,6 +15,7 @@ export function huntArgs(target: string, only: 'logs' | 'files', out: string): s
  * evidence is demo/evidence, or `fallback` (a small generated set) while the demo is not there.
  */
 export function exhuntReady(fallback: string): { ok: boolean; why: string } {
+  ensureBundle()
   const out = '/tmp/exhunt-bench-ready.json'
   rmSync(out, { force: true })
   const demo = join(ROOT, 'demo', 'evidence')
@@ -28,6 +29,17 @@ export function exhuntReady(fallback: string): { ok: boolean; why: string } {
     return { ok: true, why: '' }
   } catch (e) {
     return { ok: false, why: `report not JSON: ${(e as Error).message}` }
+  }
+}
+
+/**
+ * Builds dist/ first: bin/exhunt.js runs the TypeScript sources through tsx whenever a source file is
+ * newer than the bundle, which would silently measure the slower path. Says which one will run.
+ */
+export function ensureBundle(): void {
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 })
+  if (r.status !== 0) {
+    console.error(`npm run build failed (exit ${r.status}): exhunt runs from the sources (tsx)`)
   }
 }
 

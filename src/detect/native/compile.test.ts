@@ -3,20 +3,7 @@ import { describe, test } from 'node:test'
 import { makeRule } from '../../../test/helpers/native-rule.ts'
 import { parseCondition } from '../../content/rules/parse-condition.ts'
 import { compileRules } from './compile.ts'
-import {
-  conditionNeedles,
-  conditionPrefilter,
-  DECODED,
-  FIELD_END,
-  MASK,
-  safeLiteral,
-} from './needles.ts'
-
-function needles(cond: unknown): string[] | null {
-  const c = parseCondition(cond, 'match', () => {})
-  assert.ok(c)
-  return conditionNeedles(c)
-}
+import { conditionPrefilter, DECODED, FIELD_END, MASK, safeLiteral } from './needles.ts'
 
 describe('compileRules', () => {
   test('groups rules by log type and skips deprecated ones', () => {
@@ -28,8 +15,8 @@ describe('compileRules', () => {
     assert.equal(set.rules, 1)
     assert.equal(set.rulesFor('iis').length, 1)
     assert.equal(set.byId('exh-b'), undefined)
-    assert.deepEqual(set.needlesFor('httpproxy'), ['serverinfo~'])
-    assert.deepEqual(set.needlesFor('ews'), [])
+    assert.deepEqual(set.prefilterFor('httpproxy'), [['serverinfo~']])
+    assert.deepEqual(set.prefilterFor('ews'), [])
   })
 
   test('one rule without a needle makes the whole log type parse every line', () => {
@@ -37,7 +24,7 @@ describe('compileRules', () => {
       makeRule('exh-a'),
       makeRule('exh-b', { match: { field: 'httpstatus', gte: 500 } }),
     ])
-    assert.equal(set.needlesFor('httpproxy'), null)
+    assert.equal(set.prefilterFor('httpproxy'), null)
   })
 
   test('untrusted content compiles regexes with RE2 and names the field of a regex RE2 refuses', () => {
@@ -68,69 +55,7 @@ describe('compileRules', () => {
   })
 })
 
-describe('needles', () => {
-  test('literals of every string operator, lowercased', () => {
-    assert.deepEqual(needles({ field: 'f', equals: 'ABC' }), ['abc'])
-    assert.deepEqual(needles({ field: 'f', in: ['Ab', 'cd'] }), ['ab', 'cd'])
-    assert.deepEqual(needles({ field: 'f', 'contains-all': ['ab', 'cdef'] }), ['cdef'])
-    assert.deepEqual(needles({ field: 'f', 'endswith-any': ['.aspx', '.ashx'] }), [
-      '.aspx',
-      '.ashx',
-    ])
-    assert.deepEqual(needles({ field: 'f', wildcard: 'ServerInfo~*/autodiscover*' }), [
-      '/autodiscover',
-    ])
-  })
-  test('no needle from regex, exists, numbers, decode: url, time, not, none', () => {
-    for (const c of [
-      { field: 'f', regex: 'abc' },
-      { field: 'f', exists: true },
-      { field: 'f', gte: 3 },
-      { field: 'f', contains: 'abc', decode: 'url' },
-      { field: 'time', startswith: '2021-03-02' },
-      { not: { field: 'f', contains: 'abc' } },
-      { none: [{ field: 'f', contains: 'abc' }] },
-      { field: 'f', wildcard: '*' },
-      { field: 'f', equals: '' },
-      { field: 'f', in: ['abc', ''] },
-    ]) {
-      assert.equal(needles(c), null, JSON.stringify(c))
-    }
-  })
-  test('all: the best child; any: needs every branch', () => {
-    assert.deepEqual(
-      needles({
-        all: [
-          { field: 'f', regex: 'x' },
-          { field: 'f', contains: 'ab' },
-          { field: 'g', contains: 'abcd' },
-        ],
-      }),
-      ['abcd'],
-    )
-    assert.deepEqual(
-      needles({
-        any: [
-          { field: 'f', contains: 'ab' },
-          { field: 'g', contains: 'cd' },
-        ],
-      }),
-      ['ab', 'cd'],
-    )
-    assert.equal(
-      needles({
-        any: [
-          { field: 'f', contains: 'ab' },
-          { field: 'g', regex: 'cd' },
-        ],
-      }),
-      null,
-    )
-    assert.deepEqual(
-      needles({ any: [{ field: 'f', regex: 'x' }], all: [{ field: 'f', contains: 'xyz' }] }),
-      ['xyz'],
-    )
-  })
+describe('literals', () => {
   test('literals are cut where a log writer may escape them', () => {
     // CSV doubles quotes, IIS writes spaces as '+', %xx may stand for anything, non-ASCII folds differently.
     assert.equal(safeLiteral('runat="server"'), 'runat=')

@@ -5,7 +5,7 @@ import type { ContentIssue } from '../../content/issues.ts'
 import type { Condition, NativeRule } from '../../content/rules/rule-types.ts'
 import type { LogType } from '../../shared/types.ts'
 import { compileCondition, type Predicate } from './condition.ts'
-import { type Conjunction, conditionNeedles, conditionPrefilter } from './needles.ts'
+import { type Conjunction, conditionPrefilter } from './needles.ts'
 
 export interface CompiledRule {
   readonly rule: NativeRule
@@ -13,17 +13,16 @@ export interface CompiledRule {
   readonly success?: Predicate
   /** Lowercased subtypes, or undefined for any. */
   readonly subtypes?: ReadonlySet<string>
-  /** null: no literal every matching line must hold. */
-  readonly needles: readonly string[] | null
-  /** Sharper prefilter: alternatives of literals that must all appear; null as for `needles`. */
+  /** Alternatives of literals that must all appear in a line it matches; null: no such literals. */
   readonly prefilter: readonly Conjunction[] | null
 }
 
 export interface CompiledRuleSet {
   readonly rules: number
-  /** null = some rule for that type has no literal (parse every line); [] = no rule for that type. */
-  needlesFor(logType: LogType): readonly string[] | null
-  /** As needlesFor, each alternative a set of literals a line must all hold (one rule's AND). */
+  /**
+   * Every rule's prefilter for the log type, each alternative a set of literals a line must all hold
+   * (one rule's AND). null = some rule for that type has none (parse every line); [] = no rule.
+   */
   prefilterFor(logType: LogType): readonly Conjunction[] | null
   rulesFor(logType: LogType): readonly CompiledRule[]
   byId(id: string): CompiledRule | undefined
@@ -53,7 +52,6 @@ export function compileRules(
         match: compileCondition(rule.match, opts),
         ...(rule.outcome?.success ? { success: compileCondition(rule.outcome.success, opts) } : {}),
         ...(rule.subtype ? { subtypes: new Set(rule.subtype) } : {}),
-        needles: conditionNeedles(rule.match),
         prefilter: conditionPrefilter(rule.match),
       }
     } catch (e) {
@@ -76,25 +74,9 @@ export function compileRules(
       list.push(compiled)
     }
   }
-  const needleCache = new Map<LogType, readonly string[] | null>()
   const prefilterCache = new Map<LogType, readonly Conjunction[] | null>()
   const set: CompiledRuleSet = {
     rules: byId.size,
-    needlesFor(t) {
-      const hit = needleCache.get(t)
-      if (hit !== undefined) return hit
-      let out: string[] | null = []
-      for (const c of byType.get(t) ?? []) {
-        if (c.needles === null) {
-          out = null
-          break
-        }
-        out.push(...c.needles)
-      }
-      const result = out === null ? null : Object.freeze([...new Set(out)])
-      needleCache.set(t, result)
-      return result
-    },
     prefilterFor(t) {
       const hit = prefilterCache.get(t)
       if (hit !== undefined) return hit

@@ -29,55 +29,6 @@ function fromLiterals(literals: readonly string[]): string[] | null {
   return out
 }
 
-/** The better prefilter: the one whose shortest needle is longest, then the one with fewer needles. */
-function better(a: string[], b: string[]): string[] {
-  const minA = Math.min(...a.map((n) => n.length))
-  const minB = Math.min(...b.map((n) => n.length))
-  if (minA !== minB) return minA > minB ? a : b
-  return a.length <= b.length ? a : b
-}
-
-/** Needles for one condition, or null when a matching line need not contain any literal we know. */
-export function conditionNeedles(c: Condition): string[] | null {
-  if (c.kind === 'exists' || c.kind === 'range') return null
-  if (c.kind === 'string') {
-    if (c.decodeUrl || c.op === 'regex' || NON_RAW_VIEWS.has(c.field)) return null
-    switch (c.op) {
-      case 'contains-all': {
-        const each = c.values.map((v) => fromLiterals([v])).filter((n): n is string[] => n !== null)
-        return each.length === 0 ? null : each.reduce(better)
-      }
-      case 'wildcard': {
-        const parts = c.values[0]!.split(/[*?]/)
-        const each = parts.map((p) => fromLiterals([p])).filter((n): n is string[] => n !== null)
-        return each.length === 0 ? null : each.reduce(better)
-      }
-      default:
-        return fromLiterals(c.values)
-    }
-  }
-  // A group holds when every part holds: any one part's needles will do. `none`/`not` give none.
-  const candidates: string[][] = []
-  for (const child of c.all ?? []) {
-    const n = conditionNeedles(child)
-    if (n) candidates.push(n)
-  }
-  if (c.any) {
-    const union: string[] = []
-    let ok = true
-    for (const child of c.any) {
-      const n = conditionNeedles(child)
-      if (!n) {
-        ok = false
-        break
-      }
-      union.push(...n)
-    }
-    if (ok) candidates.push([...new Set(union)])
-  }
-  return candidates.length === 0 ? null : candidates.reduce(better)
-}
-
 /** Literals that must all appear in a line (lowercase). */
 export type Conjunction = readonly string[]
 

@@ -19,16 +19,6 @@ export function safeLiteral(literal: string): string {
   return best.toLowerCase()
 }
 
-function fromLiterals(literals: readonly string[]): string[] | null {
-  const out: string[] = []
-  for (const l of literals) {
-    const s = safeLiteral(l)
-    if (s === '') return null
-    out.push(s)
-  }
-  return out
-}
-
 /** Literals that must all appear in a line (lowercase). */
 export type Conjunction = readonly string[]
 
@@ -171,10 +161,9 @@ function decodedLiteral(literal: string): string {
 
 /** One literal per alternative, or null when some alternative has none. */
 function literalsOf(literals: readonly string[], decode: boolean): string[] | null {
-  if (!decode) return fromLiterals(literals)
   const out: string[] = []
   for (const l of literals) {
-    const s = decodedLiteral(l)
+    const s = decode ? decodedLiteral(l) : safeLiteral(l)
     if (s === '') return null
     out.push(s)
   }

@@ -184,7 +184,12 @@ export class WasmDfa {
   /** null when the tables are too big for the memory budget (the caller keeps the JS automaton). */
   static create(t: DfaTables): WasmDfa | null {
     if (DELTA + t.delta.length * 4 + HIT_CAP * 8 + STAGE > MAX_BYTES) return null
-    return new WasmDfa(t)
+    try {
+      return new WasmDfa(t)
+    } catch {
+      // A runtime without WebAssembly (or its SIMD): the JS automaton does the same, slower.
+      return null
+    }
   }
 
   /** Every needle end in `block`, in order; null when a piece holds more hits than fit. */

@@ -156,6 +156,14 @@ describe('needle prefilter', () => {
     assert.equal(urlDecodeLatin1('plain'), 'plain')
   })
 
+  test('a block with more hits than the wasm scanner holds is filtered by the JS automaton', () => {
+    // ~77,000 hits in one block overflow the wasm hit buffer (64 Ki): same lines kept either way.
+    const lines = Array.from({ length: 90_000 }, (_, i) => (i % 7 === 0 ? 'x b' : 'a'))
+    const want = lines.flatMap((l, i) => (l === 'a' ? [i + 1] : []))
+    assert.deepEqual(kept(['a'], `${lines.join('\n')}\n`), want)
+    assert.deepEqual(kept([['a', 'zz']], `${lines.join('\n')}\n`), [])
+  })
+
   test('non-ASCII needle bytes match exactly, ASCII folds', () => {
     assert.deepEqual(kept(['café/'], 'CAFÉ/\ncafé/\nCAFé/\n'), [2, 3])
   })

@@ -71,10 +71,10 @@ function and(a: Tagged[], b: Tagged[]): Tagged[] {
 }
 
 /**
- * Marks a mask: a field value the rule excludes (`none: {field, in: [...]}`). The scanner blanks each
- * occurrence of it that fills a whole field (separators on both sides) before it looks for the
- * conjunction's literals: those all come from that same field, so a line the rule can match still
- * holds them (its field is not an excluded value). sources/logs/needles.ts MASK is the same mark.
+ * Marks a mask: a field value the rule excludes (`none: {field, in: [...]}`). The scanner does not
+ * count an anchor occurrence inside a whole field (separators on both sides) equal to a mask: the
+ * conjunction's literals all come from that same field, and in a line the rule can match that field
+ * is not an excluded value. sources/logs/needles.ts MASK is the same mark.
  */
 export const MASK = '\u0001'
 

@@ -135,10 +135,7 @@ export class LineProcessor {
     }
     // A block longer than the line limit may hold an over-long line: the full path reports it.
     if (buf.length > this.maxLineBytes) return start
-    if (this.matcherBlock !== this.blockId) {
-      matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
-      this.matcherBlock = this.blockId
-    }
+    this.resetMatcher(matcher, layout, buf)
     const n = buf.length
     let stop = n
     const hit = matcher.nextHit(start)
@@ -178,6 +175,13 @@ export class LineProcessor {
       this.headerAt = at === -1 ? buf.length : at
     }
     return this.headerAt
+  }
+
+  /** Hands the matcher this block once (with the layout's field separator, for masks). */
+  private resetMatcher(matcher: NeedleMatcher, layout: Layout, buf: Buffer): void {
+    if (this.matcherBlock === this.blockId) return
+    matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
+    this.matcherBlock = this.blockId
   }
 
   private timeOf(buf: Buffer, pos: number, end: number): void {
@@ -288,17 +292,11 @@ export class LineProcessor {
       this.decideType(layout.kind === 'w3c' ? 'iis' : 'exchange-other')
       if (this.stopped) return true
     }
-    if (layout.timeAtStart) {
-      const k = lineTimeKeyBytes(buf, pos, end)
-      if (k >= 0) this.noteTime(k, buf[pos + 19] === 46)
-    }
+    if (layout.timeAtStart) this.timeOf(buf, pos, end)
     let wanted = true
     const matcher = this.matcher
     if (matcher) {
-      if (this.matcherBlock !== this.blockId) {
-        matcher.reset(buf, layout.kind === 'csv' ? 44 : 32)
-        this.matcherBlock = this.blockId
-      }
+      this.resetMatcher(matcher, layout, buf)
       wanted = matcher.wants(pos, end)
     }
     if (!wanted && !layout.firstPending) return false

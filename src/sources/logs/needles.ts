@@ -20,9 +20,9 @@ export type Needle = string | readonly string[]
 export const DECODED = '\0'
 
 /**
- * A conjunction's entry starting with this is a mask: a whole-field value the rule excludes. Its
- * occurrences that fill a field (the layout's separator on both sides) are blanked before the
- * conjunction's literals are looked for (detect/native/needles.ts MASK is the same mark).
+ * A conjunction's entry starting with this is a mask: a whole-field value the rule excludes. An
+ * anchor occurrence inside a field (the layout's separator or the line's edge on both sides) equal to
+ * a mask does not count (detect/native/needles.ts MASK is the same mark).
  */
 export const MASK = '\u0001'
 
@@ -63,46 +63,26 @@ function anchorRank(literal: string): number {
 
 /** '+' → space and %xx → that byte, on a lowercased latin1 line (one char per byte). */
 export function urlDecodeLatin1(line: string): string {
-  const plus = line.indexOf('+') !== -1
-  let pct = line.indexOf('%')
-  if (pct === -1) return plus ? line.replaceAll('+', ' ') : line
-  // Slices between escapes (a RegExp replace with a callback was a tenth of the hunt on logs full of
-  // percent-encoded addresses).
+  if (line.indexOf('%') === -1 && line.indexOf('+') === -1) return line
+  // Slices between escapes, in one pass (a RegExp replace with a callback was a tenth of the hunt on
+  // logs full of percent-encoded addresses); a decoded %2b stays '+'.
   let out = ''
   let from = 0
-  for (; pct !== -1; pct = line.indexOf('%', pct + 1)) {
-    const hi = hexValue(line.charCodeAt(pct + 1))
-    const lo = hexValue(line.charCodeAt(pct + 2))
-    if (hi < 0 || lo < 0) continue
-    out += line.slice(from, pct) + LOWER_LATIN1[hi * 16 + lo]
-    from = pct + 3
-    pct += 2
-  }
-  out += line.slice(from)
-  return plus ? plusToSpace(line, out) : out
-}
-
-// '+' → ' ' only where the line had a '+' (a decoded %2b stays '+').
-function plusToSpace(line: string, decoded: string): string {
-  let out = ''
-  let i = 0
-  let j = 0
-  while (i < line.length) {
+  for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i)
-    if (
-      c === 37 &&
-      hexValue(line.charCodeAt(i + 1)) >= 0 &&
-      hexValue(line.charCodeAt(i + 2)) >= 0
-    ) {
-      out += decoded[j]
-      i += 3
-    } else {
-      out += c === 43 ? ' ' : decoded[j]
-      i++
+    if (c === 43) {
+      out += `${line.slice(from, i)} `
+      from = i + 1
+    } else if (c === 37) {
+      const hi = hexValue(line.charCodeAt(i + 1))
+      const lo = hexValue(line.charCodeAt(i + 2))
+      if (hi < 0 || lo < 0) continue
+      out += line.slice(from, i) + LOWER_LATIN1[hi * 16 + lo]
+      i += 2
+      from = i + 1
     }
-    j++
   }
-  return out
+  return out + line.slice(from)
 }
 
 function hexValue(c: number): number {

@@ -129,6 +129,7 @@ export async function discoverZip(
       open: () => openRef(ref),
       ...(windowsPath ? { windowsPath } : {}),
       ...(e.mtime ? { mtime: e.mtime } : {}),
+      ...(e.btime ? { btime: e.btime } : {}),
     })
   }
   return {

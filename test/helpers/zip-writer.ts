@@ -12,6 +12,8 @@ export interface ZipWriterEntry {
   flags?: number
   /** Raw bytes to store as the compressed data instead of compressing `data`. */
   rawCompressed?: Buffer
+  /** Extra-field bytes appended in the central directory (e.g. an NTFS 0x000a time block). */
+  centralExtra?: Buffer
 }
 
 export interface ZipWriterOptions {
@@ -47,7 +49,10 @@ export function makeZip(entries: ZipWriterEntry[], opts: ZipWriterOptions = {}):
     local.writeUInt16LE(name.length, 26)
     local.writeUInt16LE(extraLocal.length, 28)
     parts.push(local, name, extraLocal, comp)
-    const extraCentral = z64 ? zip64Extra([size, comp.length, offset]) : Buffer.alloc(0)
+    const extraCentral = Buffer.concat([
+      z64 ? zip64Extra([size, comp.length, offset]) : Buffer.alloc(0),
+      e.centralExtra ?? Buffer.alloc(0),
+    ])
     const cd = Buffer.alloc(46)
     cd.writeUInt32LE(0x02014b50, 0)
     cd.writeUInt16LE(z64 ? 45 : 20, 4)

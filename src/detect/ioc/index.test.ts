@@ -66,6 +66,21 @@ describe('IOC matcher: log records', () => {
     assert.equal(run(rec({ userAgent: ua, raw: 'GET /owa/ - Mozilla/5.0' })).length, 0)
   })
 
+  test('an agent with commas hits HttpProxy, which logs its commas as spaces', () => {
+    const ua =
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) ExhTestAgent/9.1'
+    const m = compileIocs([user(ua, 'user_agent')])
+    const httpProxy = ua.replaceAll(',', ' ')
+    assert.equal(
+      run(rec({ logType: 'httpproxy', userAgent: httpProxy, raw: httpProxy }), m).length,
+      1,
+    )
+    const iis = ua.replaceAll(' ', '+')
+    assert.equal(run(rec({ userAgent: iis, raw: iis }), m).length, 1)
+    const other = ua.replace('9.1', '9.2')
+    assert.equal(run(rec({ logType: 'httpproxy', userAgent: other, raw: other }), m).length, 0)
+  })
+
   test('an attacker IP inside an HttpProxy ClientIpAddress list hits; ports are stripped', () => {
     const r = rec({
       logType: 'httpproxy',

@@ -15,9 +15,13 @@ import {
 } from './ip.ts'
 import type { Ioc } from './types.ts'
 
-/** IIS writes a user agent's spaces as `+`; HttpProxy keeps spaces. Compare both in one form. */
+/**
+ * IIS writes a user agent's spaces as `+`; HttpProxy keeps spaces but writes its commas as spaces
+ * (`KHTML  like Gecko`, corpus ex13/ex16), so a browser agent from an IOC list would never match there.
+ * Compare every form as spaces.
+ */
 export function normaliseUa(s: string): string {
-  return s.replaceAll('+', ' ').toLowerCase()
+  return s.replace(/[+,]/g, ' ').toLowerCase()
 }
 
 export interface RecordIocs {

@@ -45,6 +45,52 @@ function dosTime(date: number, time: number): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString()
 }
 
+const FILETIME_UNIX_EPOCH = 116444736000000000n
+
+function fileTime(buf: Buffer, at: number): string | undefined {
+  const ft = buf.readBigUInt64LE(at)
+  if (ft === 0n) return undefined
+  const ms = Number((ft - FILETIME_UNIX_EPOCH) / 10000n)
+  const d = new Date(ms)
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString()
+}
+
+/**
+ * Exact UTC times from the extra field, when the zipper wrote them: NTFS (0x000a: modified, accessed,
+ * created as FILETIMEs; 7-Zip, WinRAR, Windows collectors) or extended timestamp (0x5455: Unix mtime; Info-ZIP).
+ * The DOS date/time in the header is the zipping machine's local time, zone unknown.
+ */
+export function extraTimes(extra: Buffer): { mtime?: string; btime?: string } {
+  const out: { mtime?: string; btime?: string } = {}
+  let p = 0
+  while (p + 4 <= extra.length) {
+    const id = extra.readUInt16LE(p)
+    const len = extra.readUInt16LE(p + 2)
+    const end = p + 4 + len
+    if (end > extra.length) break
+    if (id === 0x000a) {
+      // 4 reserved bytes, then tagged attributes; tag 1 holds the three FILETIMEs.
+      let q = p + 8
+      while (q + 4 <= end) {
+        const tag = extra.readUInt16LE(q)
+        const size = extra.readUInt16LE(q + 2)
+        if (tag === 1 && size >= 24 && q + 4 + 24 <= end) {
+          const m = fileTime(extra, q + 4)
+          const b = fileTime(extra, q + 20)
+          if (m) out.mtime = m
+          if (b) out.btime = b
+          return out
+        }
+        q += 4 + size
+      }
+    } else if (id === 0x5455 && len >= 5 && extra[p + 4]! & 1 && !out.mtime) {
+      out.mtime = new Date(extra.readInt32LE(p + 5) * 1000).toISOString()
+    }
+    p = end
+  }
+  return out
+}
+
 /** Zip64 extended information (header id 0x0001): only the fields saturated in the header are present. */
 function applyZip64(
   extra: Buffer,
@@ -186,7 +232,8 @@ function parseEntries(
     const extra = cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen)
     const where = `${archive}!${rawName}`
     const fail = (code: string, message: string) => errors.push({ code, path: where, message })
-    const mtime = dosTime(cd.readUInt16LE(p + 14), cd.readUInt16LE(p + 12))
+    const exact = extraTimes(extra)
+    const mtime = exact.mtime ?? dosTime(cd.readUInt16LE(p + 14), cd.readUInt16LE(p + 12))
     const crc32 = cd.readUInt32LE(p + 16)
     p = next
     const checked = checkEntryName(rawName)
@@ -248,6 +295,8 @@ function parseEntries(
       crc32,
       isDirectory,
       ...(mtime ? { mtime } : {}),
+      ...(exact.btime ? { btime: exact.btime } : {}),
+      ...(exact.mtime ? {} : mtime ? { mtimeLocal: true } : {}),
     })
   }
   dropOverlaps(entries, archive, errors)

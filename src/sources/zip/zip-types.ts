@@ -31,7 +31,11 @@ export interface ZipEntry {
   size: number
   localHeaderOffset: number
   crc32: number
-  /** From the DOS date/time, which is local time of the machine that zipped; read as UTC. */
+  /** Exact UTC from an NTFS or extended-timestamp extra field, else the DOS date/time read as UTC. */
   mtime?: string
+  /** True when `mtime` is the DOS date/time: the zipping machine's local time, zone unknown. */
+  mtimeLocal?: boolean
+  /** Creation time from the NTFS extra field (Windows collectors and 7-Zip write it). */
+  btime?: string
   isDirectory: boolean
 }

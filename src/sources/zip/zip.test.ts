@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { text } from 'node:stream/consumers'
 import { test } from 'node:test'
@@ -199,3 +199,57 @@ function hasPython(): boolean {
     return false
   }
 }
+
+/** NTFS extra field (0x000a): reserved, then tag 1 with modified, accessed and created FILETIMEs. */
+function ntfsExtra(m: Date, a: Date, b: Date): Buffer {
+  const ft = (d: Date) => BigInt(d.getTime()) * 10000n + 116444736000000000n
+  const buf = Buffer.alloc(4 + 4 + 4 + 24)
+  buf.writeUInt16LE(0x000a, 0)
+  buf.writeUInt16LE(32, 2)
+  buf.writeUInt16LE(1, 8)
+  buf.writeUInt16LE(24, 10)
+  buf.writeBigUInt64LE(ft(m), 12)
+  buf.writeBigUInt64LE(ft(a), 20)
+  buf.writeBigUInt64LE(ft(b), 28)
+  return buf
+}
+
+test('NTFS extra-field times are exact UTC (modified and created), the DOS time is only a fallback', async () => {
+  const m = new Date('2021-03-03T07:15:42.123Z')
+  const b = new Date('2021-03-03T07:15:40.000Z')
+  const zip = write(
+    makeZip([
+      { name: 'a/shell.aspx', data: 'x', centralExtra: ntfsExtra(m, m, b) },
+      { name: 'a/plain.aspx', data: 'y' },
+    ]),
+  )
+  const { entries, errors } = await readZipDirectory(zip)
+  assert.deepEqual(errors, [])
+  const [shell, plain] = entries
+  assert.equal(shell?.mtime, m.toISOString())
+  assert.equal(shell?.btime, b.toISOString())
+  assert.equal(shell?.mtimeLocal, undefined)
+  assert.equal(plain?.mtime, '2021-03-05T12:00:00.000Z')
+  assert.equal(plain?.mtimeLocal, true)
+})
+
+test('Info-ZIP extended timestamps (0x5455) give the exact modification time', async (t) => {
+  const dir = tmpDir()
+  const file = join(dir, 'x.aspx')
+  writeFileSync(file, '<%@ Page %>')
+  const when = new Date('2021-03-02T23:59:30.000Z')
+  utimesSync(file, when, when)
+  try {
+    execFileSync('zip', ['-q', 'z.zip', 'x.aspx'], {
+      cwd: dir,
+      env: { ...process.env, TZ: 'Asia/Tokyo' },
+    })
+  } catch {
+    t.skip('Info-ZIP `zip` is not installed (apt-get install zip)')
+    return
+  }
+  const { entries } = await readZipDirectory(join(dir, 'z.zip'))
+  // The DOS time would read as 08:59:30 (Tokyo local time); the extra field holds the real instant.
+  assert.equal(entries[0]?.mtime, when.toISOString())
+  assert.equal(entries[0]?.mtimeLocal, undefined)
+})

@@ -15,7 +15,8 @@ import { defaultWorkers } from './pool.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
 import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
-import { startWebPool, type WebPool } from './webfile-pool.ts'
+import type { WebWorkerData } from './webfile-job.ts'
+import { startWebPool, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
 
 export interface FilesOutcome {
   files: number
@@ -91,13 +92,23 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
  * them if the hunt stops before `huntFiles`.
  */
 export function prepareFiles(opts: FilesOptions, startWorkers: boolean): PreparedFiles {
+  const workers = opts.workers ?? defaultWorkers()
+  // The threads boot (Node, the bundle, yara-x: ~0.1 s) while this one loads and validates the content
+  // (~0.2 s); they get it as their init message. canUseWorkers only adds checks the content always passes.
+  let give: (data: WebWorkerData) => void = () => {}
+  const pool =
+    startWorkers && workers >= 2 && webWorkerAvailable()
+      ? startWebPool(new Promise<WebWorkerData>((resolve) => (give = resolve)), workers)
+      : undefined
   const prep: PreparedFiles = {
     content: loadWebContent(opts.contentRoot, opts.baselines),
     iocs: compileIocs(opts.iocs),
   }
+  if (!pool) return prep
   const ctx = scanContext(opts, prep)
-  if (startWorkers && canUseWorkers(ctx))
-    prep.pool = startWebPool(webWorkerData(ctx), ctx.workers ?? 1)
+  give(webWorkerData(ctx))
+  if (canUseWorkers(ctx)) prep.pool = pool
+  else void pool.close()
   return prep
 }
 

@@ -2,6 +2,7 @@
 import type { Ioc } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import type { YaraContextFilter } from '../detect/yara/context-filter.ts'
 import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { ArtefactRef } from '../sources/artefact.ts'
@@ -11,6 +12,7 @@ import type { WebFileMeta } from './webfile-scan.ts'
 export interface WebWorkerData {
   yaraSources: string[]
   yaraRules: Map<string, YaraRuleInfo>
+  yaraFilters: YaraContextFilter[]
   heuristics: CompiledHeuristics
   baseline: Baseline
   iocs: readonly Ioc[]

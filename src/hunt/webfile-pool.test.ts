@@ -54,6 +54,7 @@ test('a worker that cannot start leaves its batches to the caller, with one erro
     {
       yaraSources: [],
       yaraRules: new Map(),
+      yaraFilters: [],
       heuristics: { rules: [] },
       baseline: emptyBaseline(),
       iocs: [],
@@ -97,6 +98,7 @@ test('two workers find the same as this thread on the web-shell corpus (maliciou
     {
       yaraSources: yara.sources,
       yaraRules: yara.rules,
+      yaraFilters: yara.filters,
       heuristics,
       baseline,
       iocs: [],

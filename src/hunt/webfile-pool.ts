@@ -38,14 +38,15 @@ export type WebPool = StartedPool<WebFileJob, WebFileJobResult | Error>
 
 /**
  * Starts `workers` web-file workers now: each compiles ~800 YARA rules (~0.5 s) while the caller goes on
- * (discovery, other content), then waits for `scanWebFilesInWorkers`.
+ * (discovery, other content), then waits for `scanWebFilesInWorkers`. `data` may still be being made
+ * (a promise): the threads boot meanwhile and get it as their 'init' message.
  */
 export function startWebPool(
-  data: WebWorkerData,
+  data: WebWorkerData | Promise<WebWorkerData>,
   workers: number,
   workerUrl: URL = webWorkerUrl(),
 ): WebPool {
-  return startPool({ workerUrl, workerData: data, size: workers })
+  return startPool({ workerUrl, workerData: undefined, init: Promise.resolve(data), size: workers })
 }
 
 /** Batches in artefact order; a batch never holds more than BATCH_BYTES unless one file is bigger. */

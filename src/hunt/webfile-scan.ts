@@ -10,6 +10,7 @@ import { heuristicHits } from '../detect/webfile/heuristics.ts'
 import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
 import { type ScannedFile, webFileFinding } from '../detect/webfile/web-finding.ts'
 import { locate } from '../detect/webfile/web-path.ts'
+import type { YaraContextFilter } from '../detect/yara/context-filter.ts'
 import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
 import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
 import { toItemError } from '../shared/errors.ts'
@@ -35,6 +36,8 @@ export interface WebScanEngine {
   heuristics: CompiledHeuristics
   baseline: Baseline
   iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
+  /** content/rules/yara/context-filters.yml: lowers vendored-rule hits whose evidence is benign ASP.NET. */
+  yaraFilters?: readonly YaraContextFilter[]
 }
 
 /** Serialisable facts about the file, as the artefact carries them. */
@@ -68,13 +71,15 @@ function runYara(
   bytes: Buffer,
   transcoded: Buffer | undefined,
   vars: Record<string, string>,
-): YaraMatchLike[] {
+): { matches: YaraMatchLike[]; fromTranscoded: Set<YaraMatchLike> } {
   const first = scanner.scan(bytes, vars) as YaraMatchLike[]
-  if (!transcoded) return first
+  if (!transcoded) return { matches: first, fromTranscoded: new Set() }
   // A UTF-16 page hides from ASCII signatures; scan its UTF-8 form too.
   const seen = new Set(first.map((m) => m.ruleIdentifier))
-  const second = scanner.scan(transcoded, vars) as YaraMatchLike[]
-  return [...first, ...second.filter((m) => !seen.has(m.ruleIdentifier))]
+  const second = (scanner.scan(transcoded, vars) as YaraMatchLike[]).filter(
+    (m) => !seen.has(m.ruleIdentifier),
+  )
+  return { matches: [...first, ...second], fromTranscoded: new Set(second) }
 }
 
 function iocHit(f: Finding): WebHit {
@@ -96,9 +101,44 @@ export interface YaraPassed {
   hits: WebHit[]
 }
 
+/** Hash, allowlist and decode: undefined for a known-good file, else a `YaraPassed` with no hits yet. */
+export function prepareWebFile(engine: WebScanEngine, bytes: Buffer): YaraPassed | undefined {
+  const h = hashes(bytes)
+  if (isKnownGood(engine.baseline, h.sha256)) return undefined
+  return { hashes: h, decoded: decodeText(bytes), hits: [] }
+}
+
+/** YARA on the bytes (and the UTF-8 form of a UTF-16 page); a failure goes to `errors`. */
+export function yaraScanFile(
+  engine: WebScanEngine,
+  meta: WebFileMeta,
+  bytes: Buffer,
+  passed: YaraPassed,
+  errors: ItemError[],
+): void {
+  if (!engine.scanner) return
+  const { decoded } = passed
+  const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
+  try {
+    const vars = yaraVariables(meta.path, meta.windowsPath)
+    const { matches, fromTranscoded } = runYara(engine.scanner, bytes, transcoded, vars)
+    const context = engine.yaraFilters?.length
+      ? {
+          filters: engine.yaraFilters,
+          // Match offsets are into the buffer that was scanned.
+          scanned: (m: YaraMatchLike) => (fromTranscoded.has(m) && transcoded ? transcoded : bytes),
+        }
+      : undefined
+    passed.hits.push(...yaraHits(matches, engine.yaraRules, context))
+  } catch (err) {
+    errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
+  }
+}
+
 /**
- * Hash, allowlist and YARA: undefined for a known-good file. Split from the rest so a worker can scan a
- * whole batch with YARA back to back, which keeps yara-x's tables in the CPU caches (~10 % faster).
+ * Hash, allowlist and YARA: undefined for a known-good file. A worker instead calls the two halves over
+ * a whole batch (`prepareWebFile`, then `yaraScanFile` back to back), which keeps yara-x's tables in the
+ * CPU caches.
  */
 export function yaraPass(
   engine: WebScanEngine,
@@ -106,20 +146,9 @@ export function yaraPass(
   bytes: Buffer,
   errors: ItemError[],
 ): YaraPassed | undefined {
-  const h = hashes(bytes)
-  if (isKnownGood(engine.baseline, h.sha256)) return undefined
-  const decoded = decodeText(bytes)
-  const hits: WebHit[] = []
-  if (engine.scanner) {
-    const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
-    try {
-      const vars = yaraVariables(meta.path, meta.windowsPath)
-      hits.push(...yaraHits(runYara(engine.scanner, bytes, transcoded, vars), engine.yaraRules))
-    } catch (err) {
-      errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
-    }
-  }
-  return { hashes: h, decoded, hits }
+  const passed = prepareWebFile(engine, bytes)
+  if (passed) yaraScanFile(engine, meta, bytes, passed, errors)
+  return passed
 }
 
 /** Heuristics on the decoded text, IOCs and baseline after `yaraPass`: the file's one finding, if any. */
@@ -134,7 +163,13 @@ export function finishWebFile(
   const loc = locate(meta.path, meta.windowsPath)
   const text = decoded.text
   hits.push(
-    ...heuristicHits(engine.heuristics, { file: info, bytes, text, lower: text.toLowerCase() }),
+    ...heuristicHits(engine.heuristics, {
+      file: info,
+      bytes,
+      text,
+      lower: text.toLowerCase(),
+      utf8: decoded.encoding === 'utf-8',
+    }),
   )
   if (engine.iocFile) {
     const input: IocFileInput = { path: meta.path, ...h, size: bytes.length }

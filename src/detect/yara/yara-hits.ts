@@ -2,12 +2,19 @@
 // (DRL 1.1 §2: keep the author and a link to the rule and licence in any message a match produces).
 import type { RuleSource, Severity } from '../../shared/types.ts'
 import type { WebHit } from '../webfile/hit.ts'
+import { applyContextFilters, type YaraContextFilter } from './context-filter.ts'
 
 /** The parts of a yara-x RuleMatch we use (structural, so detect/ needs no native module). */
 export interface YaraMatchLike {
   ruleIdentifier: string
   meta: object
-  matches: { data: string; identifier: string }[]
+  matches: { data: string; identifier: string; offset: number; length: number }[]
+}
+
+/** Context filters and the bytes each match was found in (the raw file, or its UTF-8 form). */
+export interface YaraHitContext {
+  filters: readonly YaraContextFilter[]
+  scanned: (m: YaraMatchLike) => Uint8Array
 }
 
 export interface YaraRuleInfo {
@@ -39,6 +46,7 @@ function metaString(meta: Record<string, unknown>, key: string): string | undefi
 export function yaraHits(
   matches: readonly YaraMatchLike[],
   rules: ReadonlyMap<string, YaraRuleInfo>,
+  context?: YaraHitContext,
 ): WebHit[] {
   const out: WebHit[] = []
   for (const m of matches) {
@@ -76,6 +84,8 @@ export function yaraHits(
     }
     const first = m.matches[0]
     if (first) hit.excerpt = first.data.slice(0, 300)
+    if (context?.filters.length)
+      applyContextFilters(context.filters, m.ruleIdentifier, m.matches, context.scanned(m), hit)
     out.push(hit)
   }
   return out

@@ -3,8 +3,9 @@
 // latency (~0.5-0.6 GB/s per core in JS or wasm alike); four independent streams in one loop overlap
 // those loads (~1.5 GB/s per core on the bench logs). Streams start at line starts, where the automaton
 // is at its root because no needle holds a newline, so the split changes no result.
+
+import type { DfaTables } from '../../shared/aho-corasick.ts'
 import { type FunctionDef, moduleBytes, op } from '../wasm/emit.ts'
-import type { DfaTables } from './aho-corasick.ts'
 
 const K = 4
 /** Bytes copied into wasm memory per call; bigger blocks go in pieces. */

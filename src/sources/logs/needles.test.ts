@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildAutomaton } from './aho-corasick.ts'
+import { buildAutomaton } from '../../shared/aho-corasick.ts'
 import {
   compileNeedles,
   DECODED,

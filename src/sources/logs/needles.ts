@@ -6,7 +6,7 @@
 //
 // A needle may be a conjunction (literals that must all appear, from one rule's AND): the automaton
 // holds one anchor per conjunction, and only a line with an anchor is checked for the other literals.
-import { type Automaton, buildAutomaton } from './aho-corasick.ts'
+import { type Automaton, buildAutomaton } from '../../shared/aho-corasick.ts'
 import { type BlockHits, WasmDfa } from './dfa-wasm.ts'
 import { RegexNeedleMatcher } from './regex-needles.ts'
 

@@ -2,7 +2,8 @@
 // and loops become ItemErrors and the walk goes on; devices, FIFOs and sockets are never opened;
 // unreadable folders are reported, not fatal. Files are classified by path before any stat.
 import type { Dirent, Stats } from 'node:fs'
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import { lstatSync } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import type { ItemError } from '../../shared/types.ts'
 import type { ArtefactKind } from '../artefact.ts'
@@ -109,7 +110,10 @@ export async function walkTree(
     if (!kind) return
     let s = st
     try {
-      s ??= await lstat(fsPath)
+      // Synchronous on purpose: ~2-3 µs per file against ~16 µs of promise and thread-pool overhead for
+      // the async call, and this thread's CPU is what the early-started workers compete with. One stat
+      // per file; a directory listing is still asynchronous.
+      s ??= lstatSync(fsPath)
     } catch (err) {
       errors.push(errorOf(err, rel))
       return

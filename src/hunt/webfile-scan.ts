@@ -15,6 +15,7 @@ import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
 import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
+import { clrView } from './clr-view.ts'
 
 export interface IocFileInput {
   path: string
@@ -99,12 +100,16 @@ export interface YaraPassed {
   hashes: { sha256: string; sha1: string; md5: string }
   decoded: DecodedText
   hits: WebHit[]
+  /** For a compiled assembly: the pages it was compiled from. */
+  compiledFrom?: string[]
 }
 
 /** Hash, allowlist and decode: undefined for a known-good file, else a `YaraPassed` with no hits yet. */
 export function prepareWebFile(engine: WebScanEngine, bytes: Buffer): YaraPassed | undefined {
   const h = hashes(bytes)
   if (isKnownGood(engine.baseline, h.sha256)) return undefined
+  const clr = clrView(bytes)
+  if (clr) return { hashes: h, decoded: clr.decoded, hits: [], compiledFrom: clr.compiledFrom }
   return { hashes: h, decoded: decodeText(bytes), hits: [] }
 }
 
@@ -118,7 +123,8 @@ export function yaraScanFile(
 ): void {
   if (!engine.scanner) return
   const { decoded } = passed
-  const transcoded = decoded.encoding === 'utf-8' ? undefined : Buffer.from(decoded.text, 'utf8')
+  const utf16 = decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be'
+  const transcoded = utf16 ? Buffer.from(decoded.text, 'utf8') : undefined
   try {
     const vars = yaraVariables(meta.path, meta.windowsPath)
     const { matches, fromTranscoded } = runYara(engine.scanner, bytes, transcoded, vars)
@@ -187,6 +193,7 @@ export function finishWebFile(
   if (meta.mtime) file.mtime = meta.mtime
   if (meta.ctime) file.ctime = meta.ctime
   if (meta.btime) file.btime = meta.btime
+  if (passed.compiledFrom?.length) file.compiledFrom = passed.compiledFrom
   return webFileFinding(hits, file, loc)
 }
 

@@ -4,8 +4,13 @@ export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be'
 
 export interface DecodedText {
   text: string
-  encoding: TextEncodingName
+  /** `clr-metadata`: a .NET assembly's identifiers and string literals, one per line (hunt/clr-view.ts). */
+  encoding: TextEncodingName | 'clr-metadata'
   bom: boolean
+}
+
+interface PlainDecodedText extends DecodedText {
+  encoding: TextEncodingName
 }
 
 function looksUtf16(bytes: Uint8Array): TextEncodingName | undefined {
@@ -29,7 +34,7 @@ const decoders = {
   'utf-16be': new TextDecoder('utf-16be'),
 }
 
-export function decodeText(bytes: Uint8Array): DecodedText {
+export function decodeText(bytes: Uint8Array): PlainDecodedText {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return { text: decoders['utf-8'].decode(bytes.subarray(3)), encoding: 'utf-8', bom: true }
   }

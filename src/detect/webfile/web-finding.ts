@@ -14,6 +14,8 @@ export interface ScannedFile extends FileFacts {
   md5: string
   /** Text encoding the heuristics read the file as. */
   encoding?: string
+  /** A compiled assembly's source pages (ASP.NET AppRelativeVirtualPath, `~/auth/x.aspx`). */
+  compiledFrom?: string[]
 }
 
 const ENGINE_ORDER = ['yara', 'heuristic', 'ioc', 'baseline'] as const
@@ -50,6 +52,8 @@ export function webFileFinding(
   }
   if (loc) fields.url = loc.urlPath
   if (file.encoding) fields.encoding = file.encoding
+  const compiled = file.compiledFrom ?? []
+  if (compiled.length) fields.compiledFrom = compiled.join(', ')
   const finding: Finding = {
     id: findingId('webfile', file.path, ''),
     rule: top.rule,
@@ -66,7 +70,13 @@ export function webFileFinding(
     evidence: `${file.windowsPath ?? file.path}${excerpt ? `: ${excerpt}` : ''}`.slice(0, 2000),
     ruleSource: top.source,
     fields,
-    reasons: hits.flatMap((h) => h.reasons),
+    reasons: [
+      ...hits.flatMap((h) => h.reasons),
+      // The source page may be gone; its app-relative path is what to look for in the logs.
+      ...compiled.map(
+        (p) => `Compiled by ASP.NET from the page ${p} (path relative to its IIS application)`,
+      ),
+    ],
     file: facts,
   }
   if (file.mtime) finding.time = file.mtime

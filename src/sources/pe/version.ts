@@ -4,6 +4,20 @@
 // and the VS_VERSIONINFO / VS_FIXEDFILEINFO / String docs (learn.microsoft.com/windows/win32/menurc).
 // Every offset is bounds-checked; hostile input yields a reason, never a throw or a loop.
 
+import {
+  PeFormatError as Bad,
+  type ByteSource,
+  bufferSource,
+  DIR_RESOURCE,
+  need,
+  readPeLayout,
+  rvaToOffset,
+  type Section,
+} from './pe-layout.ts'
+
+export type { ByteSource }
+export { bufferSource }
+
 export interface PeVersion {
   /** From VS_FIXEDFILEINFO, `15.1.2375.7`; else the FileVersion string. */
   fileVersion?: string
@@ -14,84 +28,18 @@ export interface PeVersion {
 
 export type PeVersionResult = { ok: true; version: PeVersion } | { ok: false; reason: string }
 
-/** Random access to the file's bytes; `null` when the range lies outside the file or the read budget. */
-export interface ByteSource {
-  readonly size: number
-  read(offset: number, length: number): Buffer | null
-}
-
-export function bufferSource(buf: Buffer): ByteSource {
-  return {
-    size: buf.length,
-    read: (offset, length) =>
-      offset >= 0 && length >= 0 && offset + length <= buf.length
-        ? buf.subarray(offset, offset + length)
-        : null,
-  }
-}
-
 const RT_VERSION = 16
 const MAX_ENTRIES = 4096
 const MAX_VERSION_BYTES = 64 * 1024
 const FIXED_SIGNATURE = 0xfeef04bd
 
-class Bad extends Error {}
-
-function need(src: ByteSource, offset: number, length: number, what: string): Buffer {
-  const b = src.read(offset, length)
-  if (!b || b.length < length)
-    throw new Bad(
-      `truncated: ${what} at offset ${offset} lies outside the file (or the read budget)`,
-    )
-  return b
-}
-
-interface Section {
-  va: number
-  vsize: number
-  raw: number
-  rawSize: number
-}
-
-function rvaToOffset(sections: Section[], rva: number): number | null {
-  for (const s of sections) {
-    const span = Math.max(s.vsize, s.rawSize)
-    if (rva >= s.va && rva < s.va + span && rva - s.va < s.rawSize) return s.raw + (rva - s.va)
-  }
-  return null
-}
-
+/** The resource directory's place, from the shared PE layout. */
 function readHeaders(src: ByteSource): { sections: Section[]; resRva: number; resSize: number } {
-  const dos = need(src, 0, 64, 'DOS header')
-  if (dos.readUInt16LE(0) !== 0x5a4d) throw new Bad('not a PE file (no MZ signature)')
-  const peOff = dos.readUInt32LE(0x3c)
-  const coff = need(src, peOff, 24, 'PE header')
-  if (coff.readUInt32LE(0) !== 0x00004550) throw new Bad('not a PE file (no PE signature)')
-  const nSections = coff.readUInt16LE(6)
-  const optSize = coff.readUInt16LE(20)
-  if (nSections === 0 || nSections > 96) throw new Bad(`implausible section count ${nSections}`)
-  const opt = need(src, peOff + 24, optSize, 'optional header')
-  if (optSize < 2) throw new Bad('optional header too small')
-  const magic = opt.readUInt16LE(0)
-  const dirBase = magic === 0x20b ? 112 : magic === 0x10b ? 96 : -1
-  if (dirBase < 0) throw new Bad(`unknown optional header magic 0x${magic.toString(16)}`)
-  const nDirs = opt.readUInt32LE(dirBase - 4)
-  if (nDirs < 3 || dirBase + 3 * 8 > optSize) throw new Bad('no resource directory entry')
-  const resRva = opt.readUInt32LE(dirBase + 16)
-  const resSize = opt.readUInt32LE(dirBase + 20)
-  if (resRva === 0 || resSize === 0) throw new Bad('no resources')
-  const table = need(src, peOff + 24 + optSize, nSections * 40, 'section table')
-  const sections: Section[] = []
-  for (let i = 0; i < nSections; i++) {
-    const o = i * 40
-    sections.push({
-      vsize: table.readUInt32LE(o + 8),
-      va: table.readUInt32LE(o + 12),
-      rawSize: table.readUInt32LE(o + 16),
-      raw: table.readUInt32LE(o + 20),
-    })
-  }
-  return { sections, resRva, resSize }
+  const { sections, dirs } = readPeLayout(src)
+  const res = dirs[DIR_RESOURCE]
+  if (!res) throw new Bad('no resource directory entry')
+  if (res.rva === 0 || res.size === 0) throw new Bad('no resources')
+  return { sections, resRva: res.rva, resSize: res.size }
 }
 
 /** Resource tree: type → name → language; the first entry of RT_VERSION at each level below the type. */

@@ -80,7 +80,7 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
     yaraRules: ctx.yara.rules,
     heuristics: ctx.heuristics,
     baseline: ctx.baseline,
-    yaraFilters: ctx.yara.filters ?? [],
+    yaraFilters: ctx.yara.filters,
   }
   if (ctx.iocFile) engine.iocFile = ctx.iocFile
   return engine
@@ -123,7 +123,7 @@ export function webWorkerData(ctx: FileScanContext): WebWorkerData {
   return {
     yaraSources: ctx.yara.sources,
     yaraRules: ctx.yara.rules,
-    yaraFilters: ctx.yara.filters ?? [],
+    yaraFilters: ctx.yara.filters,
     heuristics: { rules: ctx.heuristics.rules },
     baseline: ctx.baseline,
     iocs: ctx.iocs ?? [],

@@ -79,10 +79,13 @@ function linkShellFiles(all: Finding[]): void {
     const fp = normPath(file.source.path)
     const base = fp.slice(fp.lastIndexOf('/') + 1)
     if (!base.includes('.')) continue
+    // URL paths the file finding names itself: where it is served, or the page a compiled file came from.
+    const urls = new Set(file.indicators.paths.filter((p) => p.startsWith('/')).map(normPath))
     const hits: Finding[] = []
     for (const r of requests) {
       const hit = r.indicators.paths.some((u) => {
         const up = normPath(u.split('?')[0] as string)
+        if (urls.has(up)) return true
         return (
           up.endsWith(`/${base}`) &&
           up.includes('/') &&

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { yaraVariables } from '../content/yara/load-yara.ts'
 import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/baseline-check.ts'
+import { compiledPageUrls } from '../detect/webfile/compiled-page.ts'
 import { type DecodedText, decodeText } from '../detect/webfile/decode.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import { heuristicHits } from '../detect/webfile/heuristics.ts'
@@ -194,6 +195,12 @@ export function finishWebFile(
   if (meta.ctime) file.ctime = meta.ctime
   if (meta.btime) file.btime = meta.btime
   if (passed.compiledFrom?.length) file.compiledFrom = passed.compiledFrom
+  const urls = compiledPageUrls(
+    meta.windowsPath ?? meta.path,
+    passed.compiledFrom ?? [],
+    info.ext === 'compiled' ? text : undefined,
+  )
+  if (urls.length) file.compiledUrls = urls
   return webFileFinding(hits, file, loc)
 }
 

@@ -16,6 +16,8 @@ export interface ScannedFile extends FileFacts {
   encoding?: string
   /** A compiled assembly's source pages (ASP.NET AppRelativeVirtualPath, `~/auth/x.aspx`). */
   compiledFrom?: string[]
+  /** URL paths of those pages (or of a `.compiled` record's page): what log requests to them show. */
+  compiledUrls?: string[]
 }
 
 const ENGINE_ORDER = ['yara', 'heuristic', 'ioc', 'baseline'] as const
@@ -41,6 +43,8 @@ export function webFileFinding(
   const serious = severityRank(top.severity) >= severityRank('medium')
   const paths = [file.windowsPath ?? file.path]
   if (loc) paths.push(loc.urlPath)
+  // The page a compiled file came from: hunt/correlate.ts links the log requests to it.
+  for (const u of file.compiledUrls ?? []) if (!paths.includes(u)) paths.push(u)
   const excerpt = top.excerpt ?? hits.find((h) => h.excerpt)?.excerpt ?? ''
   const facts: FileFacts = { size: file.size, sha256: file.sha256, sha1: file.sha1, md5: file.md5 }
   if (file.mtime) facts.mtime = file.mtime

@@ -22,7 +22,10 @@ export interface FilterableMatch {
   length: number
 }
 
-/** `$asp_payload*` → /^\$asp_payload.*$/ ; only `*` is special, as in YARA string sets. */
+/**
+ * `$asp_payload*` → /^\$asp_payload.*$/ ; only `*` is special, as in YARA string sets. A RegExp and not
+ * detect/native's compileWildcard closure: filters travel to the web-file workers by structured clone.
+ */
 export function identifierGlob(globs: readonly string[]): RegExp {
   const alts = globs.map((g) =>
     g

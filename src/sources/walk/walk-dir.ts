@@ -105,7 +105,7 @@ export async function walkTree(
   const inside = (p: string) =>
     p === realRoot || p.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)
 
-  const addFile = async (segs: string[], rel: string, fsPath: string, st: Stats | undefined) => {
+  const addFile = (segs: string[], rel: string, fsPath: string, st: Stats | undefined): void => {
     const kind = opts.force ? opts.force(segs) : classifySegments(segs, opts.ctx)
     if (!kind) return
     let s = st
@@ -185,7 +185,7 @@ export async function walkTree(
       }
       return
     }
-    await addFile(segs, rel, target, st.isFile() ? st : undefined)
+    addFile(segs, rel, target, st.isFile() ? st : undefined)
   }
 
   const visit = async (job: Job) => {
@@ -215,10 +215,9 @@ export async function walkTree(
           queue.push({ fsPath: join(job.fsPath, d.name), rel, segs })
       } else if (d.isSymbolicLink()) {
         await followLink(job, d, segs, rel)
-      } else if (d.isFile()) {
-        await addFile(segs, rel, join(job.fsPath, d.name), undefined)
       } else {
-        await addFile(segs, rel, join(job.fsPath, d.name), undefined)
+        // Regular files and anything else (devices, FIFOs): addFile reports what it cannot read.
+        addFile(segs, rel, join(job.fsPath, d.name), undefined)
       }
     }
   }

@@ -45,6 +45,25 @@ function dosTime(date: number, time: number): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString()
 }
 
+/**
+ * The extra field's blocks (id, then data up to `end`); `truncated` when a block runs past the field,
+ * which ends the list there.
+ */
+function extraFields(extra: Buffer): {
+  fields: { id: number; start: number; end: number }[]
+  truncated: boolean
+} {
+  const fields: { id: number; start: number; end: number }[] = []
+  let p = 0
+  while (p + 4 <= extra.length) {
+    const end = p + 4 + extra.readUInt16LE(p + 2)
+    if (end > extra.length) return { fields, truncated: true }
+    fields.push({ id: extra.readUInt16LE(p), start: p, end })
+    p = end
+  }
+  return { fields, truncated: false }
+}
+
 const FILETIME_UNIX_EPOCH = 116444736000000000n
 
 function fileTime(buf: Buffer, at: number): string | undefined {
@@ -62,12 +81,7 @@ function fileTime(buf: Buffer, at: number): string | undefined {
  */
 export function extraTimes(extra: Buffer): { mtime?: string; btime?: string } {
   const out: { mtime?: string; btime?: string } = {}
-  let p = 0
-  while (p + 4 <= extra.length) {
-    const id = extra.readUInt16LE(p)
-    const len = extra.readUInt16LE(p + 2)
-    const end = p + 4 + len
-    if (end > extra.length) break
+  for (const { id, start: p, end } of extraFields(extra).fields) {
     if (id === 0x000a) {
       // 4 reserved bytes, then tagged attributes; tag 1 holds the three FILETIMEs.
       let q = p + 8
@@ -83,10 +97,9 @@ export function extraTimes(extra: Buffer): { mtime?: string; btime?: string } {
         }
         q += 4 + size
       }
-    } else if (id === 0x5455 && len >= 5 && extra[p + 4]! & 1 && !out.mtime) {
+    } else if (id === 0x5455 && end - p >= 9 && extra[p + 4]! & 1 && !out.mtime) {
       out.mtime = new Date(extra.readInt32LE(p + 5) * 1000).toISOString()
     }
-    p = end
   }
   return out
 }
@@ -96,24 +109,19 @@ function applyZip64(
   extra: Buffer,
   e: { size: number; compressedSize: number; localHeaderOffset: number },
 ) {
-  let p = 0
-  while (p + 4 <= extra.length) {
-    const id = extra.readUInt16LE(p)
-    const len = extra.readUInt16LE(p + 2)
-    const end = p + 4 + len
-    if (end > extra.length) return false
-    if (id === 0x0001) {
-      let q = p + 4
-      for (const key of ['size', 'compressedSize', 'localHeaderOffset'] as const) {
-        if (e[key] !== U32_MAX) continue
-        if (q + 8 > end) return false
-        e[key] = u64(extra, q)
-        q += 8
-      }
-      return true
+  const { fields, truncated } = extraFields(extra)
+  const z64 = fields.find((f) => f.id === 0x0001)
+  if (z64) {
+    let q = z64.start + 4
+    for (const key of ['size', 'compressedSize', 'localHeaderOffset'] as const) {
+      if (e[key] !== U32_MAX) continue
+      if (q + 8 > z64.end) return false
+      e[key] = u64(extra, q)
+      q += 8
     }
-    p = end
+    return true
   }
+  if (truncated) return false
   return !(e.size === U32_MAX || e.compressedSize === U32_MAX || e.localHeaderOffset === U32_MAX)
 }
 

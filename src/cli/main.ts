@@ -15,10 +15,11 @@ const positiveInt =
     return n
   }
 
-// `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error.
+// `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error. The
+// command runs to its end with the output dropped (cli/output.ts), so the exit code still says what
+// was found: exiting here would report 0 for a compromised server.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  throw err
+  if (err.code !== 'EPIPE') throw err
 })
 
 const program = new Command()
@@ -38,11 +39,13 @@ program
   )
   .argument('<path>', 'evidence to read (never modified)')
   .addOption(
-    new Option('-f, --format <format>', 'output format')
-      .choices(['text', 'json', 'ndjson', 'csv', 'html'])
-      .default('text'),
+    new Option(
+      '-f, --format <format>',
+      'output format (default: from the -o file extension, else text)',
+    ).choices(['text', 'json', 'ndjson', 'csv', 'html']),
   )
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .option('--one', 'hunt a folder of evidence zips as one evidence, not one report per zip')
   .option(
     '--ioc <file>',
     'extra IOC feed: text, CSV or signature-base list (repeatable)',

@@ -149,3 +149,8 @@ export function renderNdjson(r: HuntReport, summaryOnly = false): string {
   lines.push(ndjsonSummary(r))
   return `${lines.join('\n')}\n`
 }
+
+/** The report as a plain object with keys in the documented order (for arrays and lines of reports). */
+export function orderedReport(r: HuntReport): unknown {
+  return ordered(r, REPORT)
+}

@@ -113,6 +113,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     return
   }
   const e = err as { code?: string; message?: string }
-  process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`)
+  // Every EXH_ERR_* code has a row in docs/errors.md (shipped in the package): what to do next.
+  const see = e.code?.startsWith('EXH_ERR_') ? ' (see docs/errors.md)' : ''
+  process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${see}\n`)
   process.exitCode = EXIT_ERROR
 })

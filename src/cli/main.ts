@@ -35,7 +35,7 @@ const program = new Command()
 program
   .command('hunt')
   .description(
-    'hunt an Exchange server: a mounted drive, an install folder, a triage folder or .zip, or a log file',
+    'hunt an Exchange server: a mounted drive, an install folder, a triage folder or .zip, or a log file; a folder of evidence zips gives one report per zip',
   )
   .argument('<path>', 'evidence to read (never modified)')
   .addOption(

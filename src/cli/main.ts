@@ -114,7 +114,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   const e = err as { code?: string; message?: string }
   // Every EXH_ERR_* code has a row in docs/errors.md (shipped in the package): what to do next.
-  const see = e.code?.startsWith('EXH_ERR_') ? ' (see docs/errors.md)' : ''
+  const see = /^EXH_ERR_/.test(e.code ?? '') ? ' (see docs/errors.md)' : ''
   process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${see}\n`)
   process.exitCode = EXIT_ERROR
 })

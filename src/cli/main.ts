@@ -18,9 +18,11 @@ const positiveInt =
 // `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error. The
 // command runs to its end with the output dropped (cli/output.ts), so the exit code still says what
 // was found: exiting here would report 0 for a compromised server.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+const ignoreClosedPipe = (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err
-})
+}
+process.stdout.on('error', ignoreClosedPipe)
+process.stderr.on('error', ignoreClosedPipe)
 
 const program = new Command()
   .name('exhunt')

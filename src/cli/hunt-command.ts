@@ -14,6 +14,7 @@ import { fileOutput, type Output, stdoutOutput } from './output.ts'
 import { pickFormat } from './output-format.ts'
 import { checkPaths } from './preflight.ts'
 import { createProgress } from './progress.ts'
+import { say } from './say.ts'
 
 export interface HuntCliOptions {
   /** Undefined: from the -o file name's extension, else text. */
@@ -50,7 +51,7 @@ export function exitCodeFor(report: HuntReport, failOn: Severity, failOnExposure
 }
 
 function usage(message: string): number {
-  process.stderr.write(`exhunt: ${message}\n`)
+  say(message)
   return EXIT_ERROR
 }
 
@@ -119,7 +120,7 @@ async function runBatch(
   const entries = await huntBatch(zips, opts, (e: BatchEntry) => {
     if (e.error) {
       codes.push(EXIT_ERROR)
-      process.stderr.write(`exhunt: ${e.path}: ${e.error.code}: ${e.error.message}\n`)
+      say(`${e.path}: ${e.error.code}: ${e.error.message}`)
     }
     if (!e.report) return
     codes.push(exitCodeFor(e.report, o.failOn, !!o.failOnExposure))

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { VERSION } from '../shared/version.ts'
 import { EXIT_ERROR } from './exit-codes.ts'
+import { say } from './say.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
 
@@ -117,6 +118,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string }
   // Every EXH_ERR_* code has a row in docs/errors.md (shipped in the package): what to do next.
   const see = /^EXH_ERR_/.test(e.code ?? '') ? ' (see docs/errors.md)' : ''
-  process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${see}\n`)
+  say(`${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${see}`)
   process.exitCode = EXIT_ERROR
 })

@@ -42,14 +42,16 @@ export function checkPaths(input: string, f: PathFlags): string | undefined {
     if (s instanceof Error) return `--content ${f.content} ${why(s)}`
     if (!s.isDirectory()) return `--content ${f.content} is not a folder`
   }
-  if (f.output !== undefined) {
-    const s = statOf(f.output)
-    if (!(s instanceof Error) && s.isDirectory())
-      return `-o ${f.output} is a folder; give a file name`
-    const dir = dirname(resolve(f.output))
-    const d = statOf(dir)
-    if (d instanceof Error) return `-o ${f.output}: folder ${dir} ${why(d)}`
-    if (!d.isDirectory()) return `-o ${f.output}: ${dir} is not a folder`
-  }
+  return f.output === undefined ? undefined : checkOutput(f.output)
+}
+
+/** `-o FILE`: not a folder, and in a folder that exists. */
+export function checkOutput(output: string): string | undefined {
+  const s = statOf(output)
+  if (!(s instanceof Error) && s.isDirectory()) return `-o ${output} is a folder; give a file name`
+  const dir = dirname(resolve(output))
+  const d = statOf(dir)
+  if (d instanceof Error) return `-o ${output}: folder ${dir} ${why(d)}`
+  if (!d.isDirectory()) return `-o ${output}: ${dir} is not a folder`
   return undefined
 }

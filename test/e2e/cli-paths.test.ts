@@ -74,6 +74,22 @@ describe('user-supplied paths are checked before the hunt', () => {
     assertRefused(await runCli(['hunt', ONE_LOG, '-o', out]), '-o', out)
   })
 
+  it('baseline create -o into a missing folder fails before hashing (was: after, with a raw ENOENT)', async () => {
+    const out = join(missing, 'known-good.sha256')
+    const r = await runCli([
+      'baseline',
+      'create',
+      DEMO,
+      '--product',
+      'x',
+      '--build',
+      '1',
+      '-o',
+      out,
+    ])
+    assertRefused(r, '-o', out)
+  })
+
   it('a bad flag does not create or truncate the -o file', async () => {
     const out = join(dir, 'kept.ndjson')
     writeFileSync(out, 'previous report\n')

@@ -6,7 +6,8 @@ import type { LogFileSummary } from '../sources/logs/index.ts'
 
 export const UNREAD_REASONS = {
   evtx: 'Windows event logs are not read yet',
-  archive: "archive contents are not scanned (only names, and a zip's member names, are checked)",
+  archive:
+    "archive contents are not scanned (only names, and a zip's member names, are checked); extract them and hunt the folder",
   unreadable: 'could not be read, or only in part (see errors)',
 } as const
 

@@ -56,6 +56,7 @@ test('discovery: .gz and .zip logs in log folders are logs; a .gz elsewhere is n
     'C/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa/HttpProxy_2021030102-1.LOG':
       '#Log-type: HttpProxy Logs\n',
     'C/Users/Admin/Documents/photos.gz': gzipSync('x'),
+    'C/inetpub/logs/LogFiles/W3SVC1-2021-02.7z': '7z\xbc\xaf\x27\x1c',
   })
   const ev = await discoverEvidence(root)
   assert.deepEqual(ev.errors, [])
@@ -81,6 +82,8 @@ test('discovery: .gz and .zip logs in log folders are logs; a .gz elsewhere is n
     'a non-log member is still listed',
   )
   assert.equal(a.has('C/Users/Admin/Documents/photos.gz'), false)
+  // Logs packed in a format exhunt does not read are listed (the report counts them as not read).
+  assert.equal(a.get('C/inetpub/logs/LogFiles/W3SVC1-2021-02.7z')?.kind, 'other')
 
   // Reading: every compressed log gives the plain bytes.
   for (const x of [gz, inZip, gzInZip]) assert.equal((await buffer(x!.open())).toString(), IIS)

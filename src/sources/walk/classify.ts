@@ -165,6 +165,8 @@ export function classifySegments(
   if (e === 'evtx') return 'evtx'
   if (isLogPath(segs, name, e, ctx)) return 'log'
   if ((e === 'gz' || e === 'zip') && isLogArchive(segs, name, e, ctx)) return 'log'
+  // Logs packed in a format not read here (7z, rar, bz2, ...): listed, so the report counts them unread.
+  if (ARCHIVE_EXT.has(e) && isLogArchive(segs, name, e, ctx)) return 'other'
   const parent = segs[segs.length - 2]
   if (parent === 'bin' && (name === 'exsetup.exe' || name === 'microsoft.exchange.diagnostics.dll'))
     return 'binary'

@@ -6,9 +6,11 @@ import { type BuildCandidate, exposureFor } from '../detect/exposure/index.ts'
 import type {
   Coverage,
   CoverageEntry,
+  Examined,
   Exposure,
   Finding,
   TimelineEntry,
+  UnreadEntry,
   Verdict,
 } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
@@ -24,6 +26,10 @@ export interface DecideInput {
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
   build: BuildCandidate | null
+  /** Recognised but not read (hunt/unread.ts); reported in coverage.unread. */
+  unread?: UnreadEntry[]
+  /** What was examined that could show exploitation (hunt/unread.ts examinedCounts). */
+  examined?: Examined
 }
 
 export interface Decided {
@@ -95,6 +101,7 @@ export function decide(input: DecideInput): Decided {
     coverage: {
       entries,
       warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot)),
+      ...(input.unread?.length ? { unread: input.unread } : {}),
     },
     exposure,
   }

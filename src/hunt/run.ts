@@ -16,6 +16,7 @@ import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
+import { examinedCounts, unreadEntries } from './unread.ts'
 
 export interface HuntProgress {
   phase: 'discover' | 'logs' | 'files'
@@ -125,12 +126,18 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       ? await huntFiles(evidence, filesOpts, emit, errors, early)
       : undefined
     const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
+    const examined = examinedCounts(
+      logs?.summaries ?? [],
+      files ? { webFiles: files.files, artefacts: files.artefacts } : undefined,
+    )
     const decided = decide({
       contentRoot: root,
       findings,
       summaries: logs?.summaries ?? [],
       webfiles: files ? { files: files.files, bytes: files.bytes } : undefined,
       build,
+      unread: unreadEntries(evidence.artefacts, errors),
+      examined,
     })
     const finishedAt = new Date()
     return {
@@ -156,6 +163,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         workers: logs?.workers ?? 0,
         rules: (logs?.rules ?? 0) + (files?.rules ?? 0),
+        examined,
       },
     }
   } finally {

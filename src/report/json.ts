@@ -37,12 +37,13 @@ const TIMELINE: Order = {
   keys: ['kind', 'key', 'first', 'last', 'count', 'rules', 'severity', 'findings'],
 }
 const COVERAGE: Order = {
-  keys: ['entries', 'warnings'],
+  keys: ['entries', 'warnings', 'unread'],
   children: {
     entries: {
       keys: [],
       items: { keys: ['logType', 'files', 'bytes', 'lines', 'oldest', 'newest'] },
     },
+    unread: { keys: [], items: { keys: ['kind', 'files', 'bytes', 'reason', 'examples'] } },
   },
 }
 const EXPOSURE: Order = {
@@ -70,7 +71,9 @@ const STATS: Order = {
     'durationMs',
     'workers',
     'rules',
+    'examined',
   ],
+  children: { examined: { keys: ['logFiles', 'logLines', 'webFiles', 'artefacts'] } },
 }
 const REPORT: Order = {
   keys: [

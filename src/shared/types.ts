@@ -189,10 +189,24 @@ export interface CoverageEntry {
   newest?: string
 }
 
+/** Evidence exhunt recognised but did not read (or not in full), counted so a `clean` is not silent. */
+export interface UnreadEntry {
+  /** 'evtx' (event logs), 'archive' (archive contents not scanned), 'unreadable' (read failed, see errors). */
+  kind: string
+  files: number
+  /** On-disk (or in-zip) bytes of those files, where known. */
+  bytes: number
+  reason: string
+  /** Up to 5 display paths. */
+  examples: string[]
+}
+
 export interface Coverage {
   entries: CoverageEntry[]
   /** e.g. "HttpProxy logs start 2021-04-02, after the ProxyLogon window (2021-01-03..2021-03-03)". */
   warnings: string[]
+  /** What was recognised but not read; absent or empty when everything found was read. */
+  unread?: UnreadEntry[]
 }
 
 export interface MissingFix {
@@ -227,6 +241,19 @@ export interface Stats {
   durationMs: number
   workers: number
   rules: number
+  /** What could have shown exploitation, counted (absent in reports of older versions). */
+  examined?: Examined
+}
+
+export interface Examined {
+  /** Log files of a known type with at least one line read (decompressed lines for .gz / zipped logs). */
+  logFiles: number
+  /** Lines of those files (headers included). */
+  logLines: number
+  /** Web files scanned (YARA, heuristics, IOCs, hashes). */
+  webFiles: number
+  /** Configs, tasks, archives and dumps judged by the artefact rules. */
+  artefacts: number
 }
 
 export interface HuntReport {

@@ -5,6 +5,7 @@ import { severityRank } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
 import { byTime, groupByRule } from '../group.ts'
 import { bytes, num, ts } from '../text/layout.ts'
+import { unreadSentence } from '../unread.ts'
 import { TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { CSP, CSS, JS } from './assets.ts'
 
@@ -145,7 +146,13 @@ function coverage(r: HuntReport): string {
     )
     .join('')
   const warnings = r.coverage.warnings.map((w) => `<div class="warn">${esc(w)}</div>`).join('')
-  return `<section><h2>Coverage</h2>${rows ? `<table><thead><tr><th>logs</th><th class="num">files</th><th class="num">size</th><th class="num">lines</th><th>oldest</th><th>newest</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing was read.</p>'}${warnings}</section>`
+  const unread = (r.coverage.unread ?? [])
+    .map(
+      (u) =>
+        `<div class="warn unread">${esc(unreadSentence(u))}${u.examples.length ? `<br><span class="mono small">${u.examples.map(esc).join('<br>')}${u.files > u.examples.length ? '<br>…' : ''}</span>` : ''}</div>`,
+    )
+    .join('')
+  return `<section><h2>Coverage</h2>${rows ? `<table><thead><tr><th>logs</th><th class="num">files</th><th class="num">size</th><th class="num">lines</th><th>oldest</th><th>newest</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing was read.</p>'}${unread}${warnings}</section>`
 }
 
 function exposure(r: HuntReport): string {

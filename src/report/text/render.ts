@@ -4,6 +4,7 @@ import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
 import { byTime, groupByRule } from '../group.ts'
+import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { bytes, num, plural, shorten, table, ts, wrap } from './layout.ts'
 
@@ -150,6 +151,13 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
         width,
       ),
     )
+  }
+  for (const u of r.coverage.unread ?? []) {
+    out.push(...wrap(unreadSentence(u), width, `  ${c.yellow('-')} `, '    '))
+    if (u.examples.length > 0) {
+      const more = u.files > u.examples.length ? ', …' : ''
+      out.push(...wrap(`e.g. ${u.examples.join(', ')}${more}`, width, '    ', '    '))
+    }
   }
   for (const w of r.coverage.warnings) out.push(...wrap(w, width, `  ${c.yellow('!')} `, '    '))
 

@@ -55,8 +55,12 @@ const EXPOSURE: Order = {
     'missing',
     'caveats',
     'approximate',
+    'update',
   ],
-  children: { missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } } },
+  children: {
+    missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } },
+    update: { keys: ['name', 'product', 'build', 'releaseDate'] },
+  },
 }
 const ERROR: Order = { keys: ['code', 'path', 'message', 'line'] }
 const STATS: Order = {

@@ -214,6 +214,17 @@ export interface Exposure {
   caveats: string[]
   /** true when the build is not in the table and the answer is a guess from its neighbours. */
   approximate?: boolean
+  /** The earliest-released update of this build's line that fixes everything in `missing`
+   * (ties: this build's own CU first): what "install X or later" names. */
+  update?: UpdateRef
+}
+
+export interface UpdateRef {
+  /** Version name in the build table, e.g. "CU23 Aug26SU". */
+  name: string
+  product: string
+  build: string
+  releaseDate: string
 }
 
 export interface Stats {

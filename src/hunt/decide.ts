@@ -14,7 +14,7 @@ import type {
 import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import { correlate } from './correlate.ts'
-import { coverageWarnings, DEFAULT_WINDOWS, type ExposureWindow } from './coverage.ts'
+import { coverageWarnings, type ExposureWindow } from './coverage.ts'
 import { buildTimeline } from './timeline.ts'
 import { decideVerdict } from './verdict.ts'
 
@@ -54,13 +54,11 @@ export function coverageEntries(summaries: readonly LogFileSummary[]): CoverageE
 }
 
 function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  const info = loadCveInfo(contentRoot)
-  if (info.length === 0) return DEFAULT_WINDOWS
-  return info.map((c) => ({
+  return loadCveInfo(contentRoot).map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
-    to: windowStart(c.patched),
+    patched: windowStart(c.patched),
   }))
 }
 
@@ -94,7 +92,9 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot)),
+      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+        ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
+      }),
     },
     exposure,
   }

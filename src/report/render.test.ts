@@ -167,7 +167,7 @@ describe('text', () => {
     )
     assert.match(out, /Do not just patch/)
     assert.match(out, new RegExp(IP_SHELL.replace(/\./g, '\\.')))
-    assert.match(out, /HttpProxy logs start 2021-02-20/)
+    assert.match(out.replace(/\s+/g, ' '), /HttpProxy and IIS logs 2021-02-20/)
     assert.match(out, /Jul21SU +CVE-2021-34470\*/, 'one row per update, caveat marked')
     assert.match(out, /\* CVE-2021-34470: also needs \/PrepareSchema/)
     assert.ok(!out.includes('ALL FINDINGS'))

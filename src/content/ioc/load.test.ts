@@ -117,7 +117,9 @@ describe('user feeds (--ioc)', () => {
     const found: Finding[] = []
     compileIocs(merged).matchFile(
       { path: 'C/inetpub/wwwroot/aspnet_client/x.aspx', sha256: hash },
-      (f) => found.push(f),
+      (f) => {
+        if (f.rule.startsWith('ioc:sha256:')) found.push(f)
+      },
     )
     assert.equal(found.length, 1)
     assert.deepEqual(found[0]?.ruleSource.origins, ['mstic-azure-sentinel', 'cert-feed.txt'])

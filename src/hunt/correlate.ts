@@ -1,6 +1,7 @@
 // Cross-finding logic: one finding alone often cannot tell an attempt from a success, but what the
 // same IP did next can. Pure; returns copies and never downgrades a finding.
 import type { Finding } from '../shared/types.ts'
+import { assignEvents, countEvents } from './events.ts'
 
 /** Follow-ups that only a successful SSRF/auth bypass makes possible (ProxyLogon chain per
  * Microsoft's HAFNIUM write-up, 2021-03-02: Set-OabVirtualDirectory ExternalUrl, OAB write, shell hit). */
@@ -42,6 +43,7 @@ export function correlate(findings: Finding[]): Finding[] {
       else byIp.set(ip, [f])
     }
   }
+  for (const [a, b] of assignEvents(out, isFileFinding)) link(a, b)
   upgradeAttempts(out, byIp)
   linkShellFiles(out)
   linkIocIps(out, byIp)
@@ -105,7 +107,7 @@ function linkShellFiles(all: Finding[]): void {
       addReason(file, `first requested ${first.time}${by}`)
     }
     const ips = new Set(hits.flatMap((h) => h.indicators.ips))
-    const times = hits.reduce((n, h) => n + 1 + (h.folded ?? 0), 0)
+    const times = countEvents(hits)
     if (times > 1) {
       addReason(file, `requested ${times} times from ${ips.size} ${ips.size === 1 ? 'IP' : 'IPs'}`)
     }

@@ -28,6 +28,7 @@ export const FINDING_KEYS = [
   'file',
   'related',
   'folded',
+  'event',
 ] as const
 const FINDING: Order = {
   keys: FINDING_KEYS,

@@ -157,6 +157,9 @@ export interface Finding {
   related?: string[]
   /** Identical events folded into this finding (same rule, file, actor) beyond the first. */
   folded?: number
+  /** The request it came from (`path:line` of its first log line): findings with the same value are
+   * one event, whether they fired on the same line or on the same request in IIS and HttpProxy. */
+  event?: string
 }
 
 export interface ItemError {

@@ -24,6 +24,7 @@ export const FINDING_KEYS = [
   'evidence',
   'ruleSource',
   'fields',
+  'matched',
   'reasons',
   'file',
   'related',

@@ -148,8 +148,11 @@ export interface Finding {
   /** The raw line or excerpt, truncated to 2,000 characters. */
   evidence: string
   ruleSource: RuleSource
-  /** Fields the rule asks to show, name → value. */
+  /** Fields to show, name → value: for log findings the fields that matched first (see `matched`),
+   * then the ones the rule asks to show. */
   fields?: Record<string, string>
+  /** Names (keys of `fields`) of the log fields the rule's conditions or success test matched on. */
+  matched?: string[]
   /** Why it fired, in words a responder reads (web-shell heuristics, correlations). */
   reasons?: string[]
   file?: FileFacts

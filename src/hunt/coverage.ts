@@ -94,7 +94,7 @@ function windowWarnings(
   const out: string[] = []
   for (const w of windows) {
     const open = w.cves.some((c) => missing.has(c))
-    const end = Date.parse(w.patched > w.from ? w.patched : w.from)
+    const end = Math.max(Date.parse(w.patched), Date.parse(w.from))
     if (!open && !(end >= horizon)) continue
     const late = dated.filter((e) => (e.oldest as string).slice(0, 10) > w.from)
     if (late.length === 0) continue

@@ -100,7 +100,7 @@ describe('createMatcher', () => {
     assert.equal(b.severity, 'medium')
   })
 
-  test('fields start with the ones that matched, then the rule\'s list, time last', () => {
+  test("fields start with the ones that matched, then the rule's list, time last", () => {
     const { found } = run(
       [
         makeRule('exh-ssrf', {

@@ -71,7 +71,8 @@ function order(a: Finding, b: Finding): number {
 }
 
 export function decide(input: DecideInput): Decided {
-  const findings = correlate(input.findings).sort(order)
+  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
+  const findings = correlate(input.findings, { plants }).sort(order)
   const exposure = input.build
     ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
     : null

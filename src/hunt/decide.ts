@@ -16,7 +16,7 @@ import type {
 import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import { correlate } from './correlate.ts'
-import { coverageWarnings, DEFAULT_WINDOWS, type ExposureWindow } from './coverage.ts'
+import { coverageWarnings, type ExposureWindow } from './coverage.ts'
 import { buildTimeline } from './timeline.ts'
 import { decideVerdict } from './verdict.ts'
 
@@ -60,13 +60,11 @@ export function coverageEntries(summaries: readonly LogFileSummary[]): CoverageE
 }
 
 function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  const info = loadCveInfo(contentRoot)
-  if (info.length === 0) return DEFAULT_WINDOWS
-  return info.map((c) => ({
+  return loadCveInfo(contentRoot).map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
-    to: windowStart(c.patched),
+    patched: windowStart(c.patched),
   }))
 }
 
@@ -79,7 +77,8 @@ function order(a: Finding, b: Finding): number {
 }
 
 export function decide(input: DecideInput): Decided {
-  const findings = correlate(input.findings).sort(order)
+  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
+  const findings = correlate(input.findings, { plants }).sort(order)
   const exposure = input.build
     ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
     : null
@@ -100,7 +99,9 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot)),
+      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+        ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
+      }),
       ...(input.unread?.length ? { unread: input.unread } : {}),
     },
     exposure,

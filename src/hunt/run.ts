@@ -2,7 +2,7 @@
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
+import { iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
@@ -88,7 +88,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     ...opts,
     contentRoot: root,
     maxFileBytes,
-    iocs: [...shippedIocs.iocs, ...userIocs.iocs],
+    iocs: mergeIocs(shippedIocs.iocs, userIocs.iocs),
   }
   // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
   // walk. With logs, workers would sit on memory through the log phase, so they start after it.

@@ -127,6 +127,37 @@ describe('decideVerdict', () => {
     assert.match(decideVerdict([], e).reasons[0] as string, /install Feb23SU or later/)
   })
 
+  test('without a picked update, CU-prefixed names still sort by their month (Aug26SU after Oct25SU)', () => {
+    const e: Exposure = {
+      ...patched,
+      missing: [
+        { cve: 'CVE-2025-64666', fixedIn: 'CU23 Dec25SU' },
+        { cve: 'CVE-2026-21527', fixedIn: 'CU23 Feb26SU' },
+        { cve: 'CVE-2026-62910', fixedIn: 'CU23 Aug26SU' },
+        { cve: 'CVE-2025-59249', fixedIn: 'CU23 Oct25SU' },
+      ],
+    }
+    assert.match(decideVerdict([], e).reasons[0] as string, /install CU23 Aug26SU or later/)
+  })
+
+  test("the exposure check's picked update wins, named with its product when it is another one", () => {
+    const e: Exposure = {
+      ...patched,
+      product: 'Exchange Server 2019',
+      missing: [{ cve: 'CVE-2026-62910', fixedIn: 'CU14 Aug26SU' }],
+      update: {
+        name: 'RTM Aug26SU',
+        product: 'Exchange Server SE',
+        build: '15.2.2562.46',
+        releaseDate: '2026-08-11',
+      },
+    }
+    assert.match(
+      decideVerdict([], e).reasons[0] as string,
+      /install Exchange Server SE RTM Aug26SU or later/,
+    )
+  })
+
   test('at most 8 reasons however many rules fire', () => {
     const many = Array.from({ length: 20 }, (_, i) =>
       finding({ rule: `r${i}`, severity: 'critical', outcome: 'success', category: 'webshell' }),

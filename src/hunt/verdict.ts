@@ -1,6 +1,6 @@
 // The one-word answer and the sentences behind it. Pure: findings and exposure in, verdict out.
 import { groupByRule, type RuleGroup } from '../report/group.ts'
-import { newestUpdate } from '../report/updates.ts'
+import { installAdvice } from '../report/updates.ts'
 import type { Exposure, Finding, Verdict } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 
@@ -79,7 +79,7 @@ export function reasonFor(g: RuleGroup): string {
 }
 
 export function exposureReason(e: Exposure): string {
-  const newest = newestUpdate(e.missing.map((m) => m.fixedIn))
+  const newest = installAdvice(e)
   const cves = e.missing.map((m) => m.cve)
   const shown =
     cves.length > 6 ? `${cves.slice(0, 6).join(', ')} and ${cves.length - 6} more` : cves.join(', ')

@@ -4,7 +4,7 @@ import { parse } from 'yaml'
 import { isFileFinding } from '../hunt/correlate.ts'
 import type { Category, HuntReport, Verdict } from '../shared/types.ts'
 import { CATEGORIES, VERDICTS } from '../shared/types.ts'
-import { newestUpdate } from './updates.ts'
+import { installAdvice } from './updates.ts'
 
 export interface VerdictAdvice {
   steps: string[]
@@ -77,9 +77,7 @@ function placeholders(r: HuntReport): Record<string, string> {
     .sort((a, b) => b.count - a.count)
     .map((t) => t.key)
   return {
-    fixedIn:
-      newestUpdate((r.exposure?.missing ?? []).map((m) => m.fixedIn)) ??
-      'the latest security update',
+    fixedIn: installAdvice(r.exposure) ?? 'the latest security update',
     build: r.exposure?.build ?? 'unknown',
     shells:
       shells.length > 0 ? [...new Set(shells)].slice(0, 10).join(', ') : 'none found by this scan',

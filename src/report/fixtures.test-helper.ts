@@ -368,7 +368,21 @@ export function proxyLogonReport(): HuntReport {
     verdictReasons: decided.reasons,
     findings,
     timeline: buildTimeline(findings),
-    coverage: { entries: PROXYLOGON_COVERAGE, warnings: coverageWarnings(PROXYLOGON_COVERAGE) },
+    coverage: {
+      entries: PROXYLOGON_COVERAGE,
+      warnings: coverageWarnings(
+        PROXYLOGON_COVERAGE,
+        [
+          {
+            name: 'ProxyLogon (HAFNIUM)',
+            cves: ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'],
+            from: '2021-01-03',
+            patched: '2021-03-02',
+          },
+        ],
+        { missingCves: PROXYLOGON_EXPOSURE.missing.map((m) => m.cve) },
+      ),
+    },
     exposure: PROXYLOGON_EXPOSURE,
     errors: [
       {

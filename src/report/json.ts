@@ -24,10 +24,12 @@ export const FINDING_KEYS = [
   'evidence',
   'ruleSource',
   'fields',
+  'matched',
   'reasons',
   'file',
   'related',
   'folded',
+  'event',
 ] as const
 const FINDING: Order = {
   keys: FINDING_KEYS,
@@ -56,8 +58,12 @@ const EXPOSURE: Order = {
     'missing',
     'caveats',
     'approximate',
+    'update',
   ],
-  children: { missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } } },
+  children: {
+    missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } },
+    update: { keys: ['name', 'product', 'build', 'releaseDate'] },
+  },
 }
 const ERROR: Order = { keys: ['code', 'path', 'message', 'line'] }
 const STATS: Order = {

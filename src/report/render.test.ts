@@ -167,7 +167,7 @@ describe('text', () => {
     )
     assert.match(out, /Do not just patch/)
     assert.match(out, new RegExp(IP_SHELL.replace(/\./g, '\\.')))
-    assert.match(out, /HttpProxy logs start 2021-02-20/)
+    assert.match(out.replace(/\s+/g, ' '), /HttpProxy and IIS logs 2021-02-20/)
     assert.match(out, /Jul21SU +CVE-2021-34470\*/, 'one row per update, caveat marked')
     assert.match(out, /\* CVE-2021-34470: also needs \/PrepareSchema/)
     assert.ok(!out.includes('ALL FINDINGS'))
@@ -283,5 +283,48 @@ describe('advice', () => {
       /only after preserving them: C\/inetpub\/wwwroot\/aspnet_client\/system_web\/supp0rt\.aspx\./,
     )
     assert.ok(!/\{\w+\}/.test(out))
+  })
+})
+
+describe('log evidence: the fields that matched come first', () => {
+  const RAW =
+    '2021-03-03T06:10:05.402Z,b713d143-282e-4459-a2fd-3c7971b05431,15,1,2176,2,,Ecp,mail.contoso.com,/ecp/y.js,,Anonymous,false,,,ServerInfo~a]@EXCH01.contoso.local:444/mapi/emsmdb/?#'
+  function report(): HuntReport {
+    const r = proxyLogonReport()
+    const f = r.findings[0]
+    if (!f) throw new Error('fixture has findings')
+    f.source = { path: 'Logging/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG', line: 21 }
+    f.evidence = RAW
+    f.fields = {
+      anchormailbox: 'ServerInfo~a]@EXCH01.contoso.local:444/mapi/emsmdb/?#',
+      httpstatus: '200',
+      clientipaddress: '104.140.114.110',
+      urlstem: '/ecp/y.js',
+      datetime: '2021-03-03T06:10:05.402Z',
+    }
+    f.matched = ['anchormailbox', 'httpstatus']
+    return r
+  }
+
+  test('text: the summary and --verbose show matched fields before the raw line', () => {
+    for (const verbose of [false, true]) {
+      const out = renderReport(report(), 'text', { verbose, width: 160 })
+      const fields = out.indexOf('> anchormailbox=ServerInfo~a]@EXCH01')
+      const raw = out.indexOf('2021-03-03T06:10:05.402Z,b713d143')
+      assert.ok(fields > 0, 'matched fields shown')
+      assert.ok(raw > fields, 'raw line after the fields')
+      assert.match(out, /anchormailbox=\S+ {2}httpstatus=200 {2}clientipaddress=104\.140\.114\.110/)
+    }
+  })
+
+  test('html and json carry the matched fields', () => {
+    const html = renderReport(report(), 'html')
+    assert.match(html, /<th class="mono"><b>anchormailbox<\/b><\/th>/)
+    assert.ok(
+      html.indexOf('anchormailbox=ServerInfo') < html.indexOf('2021-03-03T06:10:05.402Z,b713'),
+    )
+    const json = JSON.parse(renderReport(report(), 'json'))
+    assert.deepEqual(json.findings[0].matched, ['anchormailbox', 'httpstatus'])
+    assert.deepEqual(checkSchema(json, schema), [])
   })
 })

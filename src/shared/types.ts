@@ -148,8 +148,11 @@ export interface Finding {
   /** The raw line or excerpt, truncated to 2,000 characters. */
   evidence: string
   ruleSource: RuleSource
-  /** Fields the rule asks to show, name → value. */
+  /** Fields to show, name → value: for log findings the fields that matched first (see `matched`),
+   * then the ones the rule asks to show. */
   fields?: Record<string, string>
+  /** Names (keys of `fields`) of the log fields the rule's conditions or success test matched on. */
+  matched?: string[]
   /** Why it fired, in words a responder reads (web-shell heuristics, correlations). */
   reasons?: string[]
   file?: FileFacts
@@ -157,6 +160,9 @@ export interface Finding {
   related?: string[]
   /** Identical events folded into this finding (same rule, file, actor) beyond the first. */
   folded?: number
+  /** The request it came from (`path:line` of its first log line): findings with the same value are
+   * one event, whether they fired on the same line or on the same request in IIS and HttpProxy. */
+  event?: string
 }
 
 export interface ItemError {
@@ -228,6 +234,17 @@ export interface Exposure {
   caveats: string[]
   /** true when the build is not in the table and the answer is a guess from its neighbours. */
   approximate?: boolean
+  /** The earliest-released update of this build's line that fixes everything in `missing`
+   * (ties: this build's own CU first): what "install X or later" names. */
+  update?: UpdateRef
+}
+
+export interface UpdateRef {
+  /** Version name in the build table, e.g. "CU23 Aug26SU". */
+  name: string
+  product: string
+  build: string
+  releaseDate: string
 }
 
 export interface Stats {

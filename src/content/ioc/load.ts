@@ -143,14 +143,40 @@ export function loadIocs(
   files: string[],
   opts: LoadIocsOptions,
 ): { iocs: Ioc[]; issues: ContentIssue[] } {
-  const iocs: Ioc[] = []
+  const lists: Ioc[][] = []
   const issues: ContentIssue[] = []
   for (const f of files) {
     const r = loadIocFile(f, opts)
-    iocs.push(...r.iocs)
+    lists.push(r.iocs)
     issues.push(...r.issues)
   }
-  return { iocs, issues }
+  return { iocs: mergeIocs(...lists), issues }
+}
+
+/**
+ * One indicator per type and value, whoever lists it: a hash in the shipped set and in a user's feed
+ * is one finding naming both origins, not two findings for one file or line. The first list keeps
+ * its file, attribution, notes and severity (the shipped set comes first); origins are the union.
+ */
+export function mergeIocs(...lists: (readonly Ioc[])[]): Ioc[] {
+  const by = new Map<string, Ioc>()
+  for (const list of lists) {
+    for (const ioc of list) {
+      const key = `${ioc.type}\0${ioc.value.toLowerCase()}`
+      const had = by.get(key)
+      if (!had) {
+        by.set(key, { ...ioc, origins: [...ioc.origins] })
+        continue
+      }
+      for (const o of ioc.origins) if (!had.origins.includes(o)) had.origins.push(o)
+      if (had.notes === undefined && ioc.notes !== undefined) had.notes = ioc.notes
+      if (had.severity === undefined && ioc.severity !== undefined) had.severity = ioc.severity
+      for (const k of ['license', 'url', 'author'] as const) {
+        if (had[k] === undefined && ioc[k] !== undefined) had[k] = ioc[k]
+      }
+    }
+  }
+  return [...by.values()]
 }
 
 /** The shipped indicator files: content/ioc/*.csv and *.txt, in name order. */

@@ -114,9 +114,10 @@ export function iocFinding(ioc: Ioc, hit: HitContext, isFile: boolean): Finding 
       ...(ioc.url ? { url: ioc.url } : {}),
       ...(ioc.author ? { author: ioc.author } : {}),
     },
-    fields: { indicator: ioc.value, type: ioc.type, [hit.where]: hit.matched },
+    fields: { [hit.where]: hit.matched, indicator: ioc.value, type: ioc.type },
     reasons,
   }
+  if (hit.line !== undefined) finding.matched = [hit.where]
   const phase = phaseOf(ioc, isFile)
   if (phase) finding.phase = phase
   if (hit.time) finding.time = hit.time

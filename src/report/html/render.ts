@@ -3,6 +3,7 @@ import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, RuleSource, TimelineEntry } from '../../shared/types.ts'
 import { severityRank } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
+import { fieldsLine, shownFields } from '../fields.ts'
 import { byTime, groupByRule } from '../group.ts'
 import { bytes, num, ts } from '../text/layout.ts'
 import { unreadSentence } from '../unread.ts'
@@ -57,7 +58,8 @@ function summary(r: HuntReport): string {
   if (groups.length === 0) return ''
   const rows = groups
     .map((g) => {
-      const ex = g.findings[0]?.evidence ?? ''
+      const first = g.findings[0]
+      const ex = [first ? fieldsLine(first) : '', first?.evidence ?? ''].filter(Boolean).join('\n')
       return `<tr><td>${sevBadge(g.severity)}</td><td><b>${esc(g.title)}</b><div class="small mono">${esc(g.rule)}${g.cves.length ? ` · ${esc(g.cves.join(', '))}` : ''}</div>${ex ? `<details><summary class="small">example</summary><pre>${esc(ex)}</pre></details>` : ''}</td><td class="out-${esc(g.outcome)}">${esc(g.outcome)}</td><td class="num">${num(g.count)}</td><td class="mono">${esc(ts(g.first))}<br>${esc(ts(g.last))}</td><td class="mono">${list(g.ips.slice(0, 8))}${g.ips.length > 8 ? `<br>+${g.ips.length - 8}` : ''}</td></tr>`
     })
     .join('')
@@ -102,6 +104,14 @@ function actors(timeline: readonly TimelineEntry[]): string {
   return `<section><h2>Actors (${a.length})</h2><table><thead><tr><th>IP</th><th>max</th><th>first / last</th><th class="num">events</th><th style="width:30%">when</th><th>rules</th></tr></thead><tbody>${timelineRows(a)}</tbody></table></section>`
 }
 
+/** A log finding's fields, matched ones first, above its raw line. */
+function fieldsTable(f: Finding): string {
+  const rows = shownFields(f)
+  if (rows.length === 0) return ''
+  const matched = new Set(f.matched ?? [])
+  return `<table class="small"><tbody>${rows.map(([k, v]) => `<tr><th class="mono">${matched.has(k) ? `<b>${esc(k)}</b>` : esc(k)}</th><td class="mono">${esc(v)}</td></tr>`).join('')}</tbody></table>`
+}
+
 function findingRow(f: Finding): string {
   const where = f.source.line ? `${f.source.path}:${f.source.line}` : f.source.path
   const ind = f.indicators
@@ -109,6 +119,7 @@ function findingRow(f: Finding): string {
     f.reasons?.length
       ? `<ul class="reasons">${f.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`
       : '',
+    fieldsTable(f),
     f.evidence ? `<pre>${esc(f.evidence)}</pre>` : '',
     ind.paths.length
       ? `<div class="small">paths: <span class="mono">${esc(ind.paths.join(', '))}</span></div>`

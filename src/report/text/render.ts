@@ -3,6 +3,7 @@ import { createColors } from 'picocolors'
 import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
+import { fieldsLine } from '../fields.ts'
 import { byTime, groupByRule } from '../group.ts'
 import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
@@ -64,7 +65,12 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
         out.push(...wrap(`IPs: ${ips}`, width, '            '))
       }
       const ex = g.findings[0]
-      if (ex?.evidence) out.push(c.dim(`            > ${shorten(ex.evidence, width - 14)}`))
+      const matched = ex ? fieldsLine(ex) : ''
+      if (matched) out.push(`            > ${shorten(matched, width - 14)}`)
+      if (ex?.evidence) {
+        const lead = matched ? '              ' : '            > '
+        out.push(c.dim(`${lead}${shorten(ex.evidence, width - lead.length)}`))
+      }
     }
   }
 
@@ -273,6 +279,8 @@ function findingLines(c: Colors, f: Finding, width: number): string[] {
     if (v.length) lines.push(...wrap(`${k}: ${v.join(', ')}`, width, '    '))
   }
   for (const reason of f.reasons ?? []) lines.push(...wrap(reason, width, '    • ', '      '))
+  const matched = fieldsLine(f)
+  if (matched) lines.push(...wrap(shorten(matched, (width - 6) * 3), width, '    > ', '      '))
   if (f.evidence)
     lines.push(...wrap(shorten(f.evidence, (width - 6) * 3), width, '    > ', '      ').map(c.dim))
   lines.push(

@@ -2,7 +2,7 @@
 // Exchange server (microsoft/CSS-Exchange HealthChecker test data, read in place from the corpus or any
 // folder of the same layout) copied to the places IIS reads it from, plus ordinary sites under
 // inetpub\wwwroot. Nothing here is committed data: the files are copied from where they lie.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { corpusPath } from './corpus.ts'
 
@@ -73,9 +73,12 @@ export function exchangeConfigFiles(
       rel: 'Windows/System32/inetsrv/config/applicationHost.config',
     },
   ]
+  // Dumps differ in case between versions (E16 `ExchangeBackEnd-Rpc`, E19 `ExchangeBackEnd-RPC`).
+  const present = new Map(readdirSync(iisDir).map((n) => [n.toLowerCase(), n]))
   for (const [name, home] of Object.entries(WEB_CONFIG_HOMES)) {
-    const src = join(iisDir, `${name}_web.config`)
-    if (existsSync(src)) out.push({ src, rel: `${home.replace('{x}', install)}/web.config` })
+    const file = present.get(`${name}_web.config`.toLowerCase())
+    if (file)
+      out.push({ src: join(iisDir, file), rel: `${home.replace('{x}', install)}/web.config` })
   }
   return out
 }

@@ -82,6 +82,8 @@ describe('ordinary ASP.NET sites beside a stock Exchange server', { skip: corpus
       rules.some((r) => r.endsWith('inetpub/wwwroot/aspnet_client/system_web/supp0rt.aspx')),
       brief(planted.report),
     )
-    assert.equal(planted.report.verdict, 'compromised')
+    // `suspicious` is the verdict planned for findings that prove nothing alone (issue 12 §4).
+    assert.ok(['compromised', 'suspicious'].includes(planted.report.verdict), brief(planted.report))
+    assert.equal(planted.code, 1)
   })
 })

@@ -134,6 +134,7 @@ export function yaraScanFile(
           filters: engine.yaraFilters,
           // Match offsets are into the buffer that was scanned.
           scanned: (m: YaraMatchLike) => (fromTranscoded.has(m) && transcoded ? transcoded : bytes),
+          ext: webFileInfo(meta.path, meta.windowsPath, bytes.length).ext,
         }
       : undefined
     passed.hits.push(...yaraHits(matches, engine.yaraRules, context))

@@ -16,6 +16,9 @@ export const LOCATION_CLASSES = [
   'web-root',
   'wer',
   'exchange',
+  'exchange-web',
+  'shell-drop',
+  'other-site',
   'system32-tasks',
 ] as const
 export type LocationClass = (typeof LOCATION_CLASSES)[number]

@@ -1,6 +1,6 @@
 // Known-good allowlist checks: a shipped hash silences a file; an unknown server-side file under an
-// Exchange web folder is reviewed; a name imitating a shipped one is suspicious.
-import type { WebFileInfo, WebHit } from './hit.ts'
+// Exchange web folder is reviewed; a name imitating one shipped in the same folder is suspicious.
+import { extensionOf, type WebFileInfo, type WebHit } from './hit.ts'
 import { lookalikeOf } from './lookalike.ts'
 import type { WebLocation } from './web-path.ts'
 
@@ -18,12 +18,24 @@ export interface Baseline {
   hashes: Map<string, number[]>
   /** Normalised path key (`frontend/httpproxy/owa/auth/logon.aspx`) → shipped hashes. */
   paths: Map<string, Set<string>>
-  /** Extension → lowercased shipped file names with it. */
-  names: Map<string, string[]>
+  /** Folder key (`frontend/httpproxy/owa/auth`, build folders as `*`) → lowercased names shipped there. */
+  folders: Map<string, string[]>
+}
+
+/**
+ * The folder part of a baseline key, with build-numbered folders (`owa/auth/15.1.2176/...`) as `*`, so a
+ * look-alike is compared with what ships next to it whatever build the baseline and the server are.
+ */
+export function folderKey(key: string): string {
+  const cut = key.lastIndexOf('/')
+  return (cut < 0 ? '' : key.slice(0, cut))
+    .split('/')
+    .map((s) => (/^\d+\.\d+\.\d+(\.\d+)?$/.test(s) ? '*' : s))
+    .join('/')
 }
 
 export function emptyBaseline(): Baseline {
-  return { sets: [], hashes: new Map(), paths: new Map(), names: new Map() }
+  return { sets: [], hashes: new Map(), paths: new Map(), folders: new Map() }
 }
 
 /**
@@ -78,7 +90,13 @@ export function baselineHits(
       },
     ]
   }
-  const imitated = lookalikeOf(file.name, baseline.names.get(file.ext) ?? [])
+  // Only next to the files it imitates: login.aspx in a forum is not a copy of OWA's logon.aspx.
+  const imitated = loc.key
+    ? lookalikeOf(
+        file.name,
+        (baseline.folders.get(folderKey(loc.key)) ?? []).filter((n) => extensionOf(n) === file.ext),
+      )
+    : undefined
   if (imitated) {
     return [
       {

@@ -15,6 +15,8 @@ export interface YaraMatchLike {
 export interface YaraHitContext {
   filters: readonly YaraContextFilter[]
   scanned: (m: YaraMatchLike) => Uint8Array
+  /** Lowercased extension of the scanned file, for filters limited to some file types. */
+  ext?: string
 }
 
 export interface YaraRuleInfo {
@@ -85,7 +87,14 @@ export function yaraHits(
     const first = m.matches[0]
     if (first) hit.excerpt = first.data.slice(0, 300)
     if (context?.filters.length)
-      applyContextFilters(context.filters, m.ruleIdentifier, m.matches, context.scanned(m), hit)
+      applyContextFilters(
+        context.filters,
+        m.ruleIdentifier,
+        m.matches,
+        context.scanned(m),
+        hit,
+        context.ext,
+      )
     out.push(hit)
   }
   return out

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_FILE_BYTES, hunt } from '../hunt/run.ts'
 import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from './exit-codes.ts'
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_NO_EVIDENCE } from './exit-codes.ts'
 import { createProgress } from './progress.ts'
 
 export interface HuntCliOptions {
@@ -37,6 +37,7 @@ export function exitCodeFor(report: HuntReport, failOn: Severity, failOnExposure
   const bar = severityRank(failOn)
   if (report.findings.some((f) => severityRank(f.severity) >= bar)) return EXIT_FINDINGS
   if (failOnExposure && report.exposure && report.exposure.missing.length > 0) return EXIT_FINDINGS
+  if (report.verdict === 'no-evidence') return EXIT_NO_EVIDENCE
   return EXIT_CLEAN
 }
 

@@ -15,8 +15,9 @@ import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import { correlate } from './correlate.ts'
 import { coverageWarnings, DEFAULT_WINDOWS, type ExposureWindow } from './coverage.ts'
+import type { Examined } from './examined.ts'
 import { buildTimeline } from './timeline.ts'
-import { decideVerdict } from './verdict.ts'
+import { decideVerdict, type UnreadLike } from './verdict.ts'
 
 export interface DecideInput {
   contentRoot: string
@@ -24,6 +25,10 @@ export interface DecideInput {
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
   build: BuildCandidate | null
+  /** What could show exploitation was read (hunt/examined.ts); decides `no-evidence`. */
+  examined?: Examined
+  /** Evidence recognised but not read (`coverage.unread`), named in the `no-evidence` reasons. */
+  unread?: readonly UnreadLike[]
 }
 
 export interface Decided {
@@ -77,7 +82,10 @@ export function decide(input: DecideInput): Decided {
   const exposure = input.build
     ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
     : null
-  const { verdict, reasons } = decideVerdict(findings, exposure)
+  const { verdict, reasons } = decideVerdict(findings, exposure, {
+    ...(input.examined ? { examined: input.examined } : {}),
+    ...(input.unread ? { unread: input.unread } : {}),
+  })
   const entries = coverageEntries(input.summaries)
   if (input.webfiles) {
     entries.push({

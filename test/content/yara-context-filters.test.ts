@@ -63,6 +63,7 @@ describe('YARA context filters', () => {
       strings: identifierGlob(['$p*']),
       inside: /<%#[^%]*%>/g,
       level: 'low' as const,
+      proves: 'context' as const,
       reason: 'r',
     }
     const bytes = Buffer.from('<%# Eval("a") %> eval(x)')

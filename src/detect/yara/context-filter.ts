@@ -1,7 +1,7 @@
 // Context filters for vendored YARA rules that misfire on ordinary ASP.NET: when every match of the named
 // strings lies inside a benign construct (e.g. data binding `<%# Eval("x") %>` counted as eval()), the
 // hit is lowered to the filter's level and says why. Rules stay byte-for-byte; the filter is our content.
-import type { Severity } from '../../shared/types.ts'
+import type { Proof, Severity } from '../../shared/types.ts'
 import type { WebHit } from '../webfile/hit.ts'
 
 export interface YaraContextFilter {
@@ -13,6 +13,8 @@ export interface YaraContextFilter {
   /** Spans of benign context in the scanned bytes (read as Latin-1 so offsets are byte offsets). */
   inside: RegExp
   level: Severity
+  /** What the lowered hit still proves (default `context`: the filter names a known misfire). */
+  proves: Proof
   reason: string
 }
 
@@ -75,6 +77,7 @@ export function applyContextFilters(
   for (const f of filters) {
     if (!f.rules.has(rule) || !onlyInBenignContext(f, matches, scanned)) continue
     hit.severity = f.level
+    hit.proves = f.proves
     hit.reasons.push(`${f.reason} [context filter ${f.id}]`)
     return
   }

@@ -213,17 +213,19 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
 
 function banner(c: Colors, v: Verdict, width: number): string[] {
   const tag = ` ${v.toUpperCase()} `
-  const paint = {
+  const paint: Record<Verdict, (s: string) => string> = {
     compromised: c.bgRed,
     attempted: c.bgYellow,
+    suspicious: c.bgYellow,
     exposed: c.bgMagenta,
     clean: c.bgGreen,
-  }[v]
+    'no-evidence': c.bgWhite,
+  }
   const fg = v === 'compromised' || v === 'exposed' ? c.white : c.black
   const rule = '━'.repeat(width)
   return [
     rule,
-    `${c.bold(paint(fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
+    `${c.bold(paint[v](fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
     rule,
   ]
 }

@@ -1,0 +1,87 @@
+// What the hunt actually read that could show exploitation: the `no-evidence` verdict is decided from
+// this, never from what discovery merely listed (an empty folder, a README, only event logs).
+import { locationsOf } from '../detect/artefacts/location.ts'
+import { isReviewableType } from '../detect/webfile/baseline-check.ts'
+import { extensionOf } from '../detect/webfile/hit.ts'
+import type { Artefact } from '../sources/artefact.ts'
+import type { LogFileSummary } from '../sources/logs/index.ts'
+
+export interface Examined {
+  /** Files discovery found, whatever their kind (what "found but not examined" counts against). */
+  found: number
+  /** Exchange or IIS log files of which at least one line was read. */
+  logFiles: number
+  logLines: number
+  /** Web files scanned that could be a shell: in a web, Exchange or staging folder, or a server-side type. */
+  webFiles: number
+  /** Configs, tasks, dumps and archives the post-exploitation rules judged. */
+  artefacts: number
+}
+
+/** Folders where any scanned file counts (a shell's name and extension can be anything there). */
+const SHELL_PLACES = new Set([
+  'web-root',
+  'exchange',
+  'programdata',
+  'windows-temp',
+  'c-root',
+  'users-public',
+])
+
+/**
+ * A scanned web file that could show a web shell. In a loose folder every file is scanned (like
+ * `yara -r`), but a README.txt or a .js there shows nothing about a server: only server-side types count.
+ */
+export function couldHoldShell(a: Pick<Artefact, 'path' | 'windowsPath'>): boolean {
+  if (isReviewableType(extensionOf(a.windowsPath ?? a.path))) return true
+  for (const l of locationsOf(a.path, a.windowsPath)) if (SHELL_PLACES.has(l)) return true
+  return false
+}
+
+export function examinedFrom(x: {
+  artefacts: readonly Artefact[]
+  summaries?: readonly LogFileSummary[]
+  /** Web files were scanned (not `--only logs`). */
+  webScanned: boolean
+  /** Items the artefact rules judged (hunt/files.ts FilesOutcome.artefacts). */
+  artefactsJudged: number
+}): Examined {
+  const logs = (x.summaries ?? []).filter((s) => s.logType !== null && s.lines > 0)
+  return {
+    found: x.artefacts.length,
+    logFiles: logs.length,
+    logLines: logs.reduce((n, s) => n + s.lines, 0),
+    webFiles: x.webScanned
+      ? x.artefacts.filter((a) => a.kind === 'webfile' && couldHoldShell(a)).length
+      : 0,
+    artefacts: x.artefactsJudged,
+  }
+}
+
+export function examinedNothing(e: Examined): boolean {
+  return e.logLines === 0 && e.webFiles === 0 && e.artefacts === 0
+}
+
+/**
+ * Evidence exhunt recognises but cannot read yet, in the shape of `coverage.unread`: event logs until
+ * EVTX lands. (The sources side reports the full list in the coverage; this covers the verdict's words.)
+ */
+export function unreadFrom(artefacts: readonly Artefact[]): {
+  kind: string
+  files: number
+  bytes: number
+  reason: string
+  examples: string[]
+}[] {
+  const evtx = artefacts.filter((a) => a.kind === 'evtx')
+  if (evtx.length === 0) return []
+  return [
+    {
+      kind: 'evtx',
+      files: evtx.length,
+      bytes: evtx.reduce((n, a) => n + a.size, 0),
+      reason: 'Windows event logs are not read yet',
+      examples: evtx.slice(0, 5).map((a) => a.path),
+    },
+  ]
+}

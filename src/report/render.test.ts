@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { HuntReport } from '../shared/types.ts'
+import { VERDICTS } from '../shared/types.ts'
 import { IP_SHELL, proxyLogonReport, XSS } from './fixtures.test-helper.ts'
 import { CSV_COLUMNS, ndjsonLine, parseAdvice, renderReport } from './index.ts'
 import { checkSchema, type Schema } from './schema-check.ts'
@@ -258,12 +259,7 @@ describe('html', () => {
 describe('advice', () => {
   test('content/advice/next-steps.yml parses without issues and covers every verdict', () => {
     assert.deepEqual(advice.issues, [])
-    assert.deepEqual(Object.keys(advice.advice).sort(), [
-      'attempted',
-      'clean',
-      'compromised',
-      'exposed',
-    ])
+    assert.deepEqual(Object.keys(advice.advice).sort(), [...VERDICTS].sort())
   })
 
   test('bad entries are reported, not thrown', () => {

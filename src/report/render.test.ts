@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { HuntReport } from '../shared/types.ts'
-import { VERDICTS } from '../shared/types.ts'
+import { PROOFS, VERDICTS } from '../shared/types.ts'
 import { IP_SHELL, proxyLogonReport, XSS } from './fixtures.test-helper.ts'
 import { CSV_COLUMNS, ndjsonLine, parseAdvice, renderReport } from './index.ts'
 import { checkSchema, type Schema } from './schema-check.ts'
@@ -25,6 +25,22 @@ describe('json', () => {
   test('validates against docs/hunt-report.schema.json', () => {
     const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
     assert.deepEqual(checkSchema(out, schema), [])
+  })
+
+  test('the schema knows every verdict and proves value, and requires proves on a finding', () => {
+    for (const v of VERDICTS) {
+      const out = JSON.parse(renderReport({ ...proxyLogonReport(), verdict: v }, 'json'))
+      assert.deepEqual(checkSchema(out, schema), [], v)
+    }
+    for (const p of PROOFS) {
+      const r = proxyLogonReport()
+      for (const f of r.findings) f.proves = p
+      assert.deepEqual(checkSchema(JSON.parse(renderReport(r, 'json')), schema), [], p)
+    }
+    const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
+    delete out.findings[0].proves
+    out.findings[1].proves = 'probably'
+    assert.equal(checkSchema(out, schema).length, 2)
   })
 
   test('the schema checker is not a rubber stamp', () => {

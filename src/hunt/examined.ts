@@ -16,6 +16,8 @@ export interface Examined {
   webFiles: number
   /** Configs, tasks, dumps and archives the post-exploitation rules judged. */
   artefacts: number
+  /** Files left out by `--only`: logs when only files were hunted, web files when only logs were. */
+  leftOut?: { logs: number; webFiles: number }
 }
 
 /** Folders where any scanned file counts (a shell's name and extension can be anything there). */
@@ -43,10 +45,16 @@ export function examinedFrom(x: {
   summaries?: readonly LogFileSummary[]
   /** Web files were scanned (not `--only logs`). */
   webScanned: boolean
+  /** Logs were read (not `--only files`). */
+  logsRead?: boolean
   /** Items the artefact rules judged (hunt/files.ts FilesOutcome.artefacts). */
   artefactsJudged: number
 }): Examined {
   const logs = (x.summaries ?? []).filter((s) => s.logType !== null && s.lines > 0)
+  const leftOutLogs = x.logsRead === false ? x.artefacts.filter((a) => a.kind === 'log').length : 0
+  const leftOutWeb = x.webScanned
+    ? 0
+    : x.artefacts.filter((a) => a.kind === 'webfile' && couldHoldShell(a)).length
   return {
     found: x.artefacts.length,
     logFiles: logs.length,
@@ -55,6 +63,9 @@ export function examinedFrom(x: {
       ? x.artefacts.filter((a) => a.kind === 'webfile' && couldHoldShell(a)).length
       : 0,
     artefacts: x.artefactsJudged,
+    ...(leftOutLogs + leftOutWeb > 0
+      ? { leftOut: { logs: leftOutLogs, webFiles: leftOutWeb } }
+      : {}),
   }
 }
 

@@ -141,6 +141,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         artefacts: evidence.artefacts,
         summaries: logs?.summaries,
         webScanned: files !== undefined,
+        logsRead: logs !== undefined,
         artefactsJudged: files?.artefacts ?? 0,
       }),
       unread: unreadFrom(evidence.artefacts),

@@ -226,6 +226,10 @@ describe('decideVerdict', () => {
     assert.match(reasons[2] as string, /^Collect the Exchange logs/)
     const empty = decideVerdict([], null, { examined: { ...nothing, found: 0 } })
     assert.match(empty.reasons[0] as string, /it is empty/)
+    const only = decideVerdict([], null, {
+      examined: { ...nothing, leftOut: { logs: 12, webFiles: 0 } },
+    })
+    assert.equal(only.reasons[1], '12 log files were left out by --only files.')
     const exposed = decideVerdict([], PROXYLOGON_EXPOSURE, { examined: nothing })
     assert.ok(exposed.reasons.some((r) => r.startsWith('Nothing examined could show exploitation')))
   })

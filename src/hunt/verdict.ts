@@ -119,6 +119,15 @@ export function noEvidenceReasons(e: Examined, unread: readonly UnreadLike[] = [
     out.push(
       `Nothing examined could show exploitation: of ${e.found} ${plural(e.found, 'file', 'files')} found, none is an Exchange or IIS log with lines, a web file under a web root or of a server-side type, an IIS configuration, a scheduled task, a dump or a staged archive.`,
     )
+  const left = e.leftOut
+  if (left && left.logs > 0)
+    out.push(
+      `${left.logs} log ${plural(left.logs, 'file was', 'files were')} left out by --only files.`,
+    )
+  if (left && left.webFiles > 0)
+    out.push(
+      `${left.webFiles} web ${plural(left.webFiles, 'file was', 'files were')} left out by --only logs.`,
+    )
   for (const u of unread) {
     if (u.files <= 0) continue
     const eg = u.examples.length > 0 ? ` (e.g. ${u.examples.slice(0, 3).join(', ')})` : ''

@@ -208,6 +208,7 @@ describe('text', () => {
     }
     const v = renderReport(r, 'text', { verbose: true })
     for (const f of r.findings) assert.ok(v.includes(`id ${f.id} `), f.id)
+    assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
   test('without advice the built-in sentence for the verdict is shown', () => {
@@ -218,6 +219,10 @@ describe('text', () => {
 
 describe('html', () => {
   const html = renderReport(withEvidence(XSS), 'html', { advice: advice.advice })
+
+  test('each finding says what it proves', () => {
+    assert.match(html, /<div class="small">proves compromise · id /)
+  })
 
   test('evidence is escaped, attribute-breaking quotes included', () => {
     assert.ok(!html.includes('<script>alert(1)'))

@@ -251,7 +251,7 @@ function findingLines(c: Colors, f: Finding, width: number): string[] {
     '',
     `  ${paintSeverity(c, f.severity, f.severity.toUpperCase().padEnd(8))}  ${shorten(`${ts(f.time)}  ${f.rule}${f.folded ? ` (+${f.folded} folded)` : ''}`, width - 12)}`,
     ...wrap(
-      `${f.title} [${f.category}, ${f.outcome}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
+      `${f.title} [${f.category}, ${f.outcome}, proves ${f.proves}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
       width,
       '    ',
     ),

@@ -97,16 +97,14 @@ export function loadYara(
 ): CompiledYara {
   const vendorDir = join(contentRoot, 'rules', 'vendor', 'yara')
   const sources = vendorSources(vendorDir)
-  const declared = loadVendoredProves(contentRoot)
+  const vendored = yarFiles(vendorDir)
+  // Without vendored rules (another --content folder) there is nothing to declare.
+  const declared = vendored.length ? loadVendoredProves(contentRoot) : { entries: [], issues: [] }
   const issues: ContentIssue[] = [...declared.issues]
   const rules = new Map<string, YaraRuleInfo>()
   const skipped: YaraSkip[] = []
   const accepted: { file: string; text: string }[] = []
-  const candidates = [
-    ...yarFiles(vendorDir),
-    ...yarFiles(join(contentRoot, 'rules', 'yara')),
-    ...extraFiles,
-  ]
+  const candidates = [...vendored, ...yarFiles(join(contentRoot, 'rules', 'yara')), ...extraFiles]
   for (const path of candidates) {
     const rel = path.startsWith(contentRoot) ? relative(contentRoot, path) : path
     let text: string

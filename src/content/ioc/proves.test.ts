@@ -26,7 +26,7 @@ test('every indicator type is declared; a hash proves compromise, an IP an attem
 
 test('a user feed proves what its types prove, and the finding carries it', () => {
   const feed = join(tmpDir(), 'case.txt')
-  writeFileSync(feed, '203.0.113.77\n' + 'a'.repeat(64) + '\n')
+  writeFileSync(feed, `203.0.113.77\n${'a'.repeat(64)}\n`)
   const { iocs } = loadIocs([feed], { user: true, proves: loadIocProves(CONTENT).proves })
   const ip = iocs.find((i) => i.type === 'ipv4')
   const hash = iocs.find((i) => i.type === 'sha256')

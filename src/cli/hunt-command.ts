@@ -9,7 +9,7 @@ import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import { planEvidence } from '../sources/evidence-plan.ts'
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, worstExitCode } from './exit-codes.ts'
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_NO_EVIDENCE, worstExitCode } from './exit-codes.ts'
 import { fileOutput, type Output, stdoutOutput } from './output.ts'
 import { pickFormat } from './output-format.ts'
 import { checkPaths } from './preflight.ts'
@@ -47,6 +47,7 @@ export function exitCodeFor(report: HuntReport, failOn: Severity, failOnExposure
   const bar = severityRank(failOn)
   if (report.findings.some((f) => severityRank(f.severity) >= bar)) return EXIT_FINDINGS
   if (failOnExposure && report.exposure && report.exposure.missing.length > 0) return EXIT_FINDINGS
+  if (report.verdict === 'no-evidence') return EXIT_NO_EVIDENCE
   return EXIT_CLEAN
 }
 

@@ -6,7 +6,6 @@ import { type BuildCandidate, exposureFor } from '../detect/exposure/index.ts'
 import type {
   Coverage,
   CoverageEntry,
-  Examined,
   Exposure,
   Finding,
   TimelineEntry,
@@ -17,6 +16,7 @@ import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import { correlate } from './correlate.ts'
 import { coverageWarnings, type ExposureWindow } from './coverage.ts'
+import type { Examined } from './examined.ts'
 import { buildTimeline } from './timeline.ts'
 import { decideVerdict } from './verdict.ts'
 
@@ -26,10 +26,10 @@ export interface DecideInput {
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
   build: BuildCandidate | null
-  /** Recognised but not read (hunt/unread.ts); reported in coverage.unread. */
-  unread?: UnreadEntry[]
-  /** What was examined that could show exploitation (hunt/unread.ts examinedCounts). */
+  /** What could show exploitation was read (hunt/examined.ts); decides `no-evidence`. */
   examined?: Examined
+  /** Recognised but not read (hunt/unread.ts): coverage.unread, named in the `no-evidence` reasons. */
+  unread?: UnreadEntry[]
 }
 
 export interface Decided {
@@ -82,7 +82,10 @@ export function decide(input: DecideInput): Decided {
   const exposure = input.build
     ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
     : null
-  const { verdict, reasons } = decideVerdict(findings, exposure)
+  const { verdict, reasons } = decideVerdict(findings, exposure, {
+    ...(input.examined ? { examined: input.examined } : {}),
+    ...(input.unread ? { unread: input.unread } : {}),
+  })
   const entries = coverageEntries(input.summaries)
   if (input.webfiles) {
     entries.push({

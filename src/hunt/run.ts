@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
+import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
@@ -12,6 +13,7 @@ import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sour
 import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
+import { examinedFrom } from './examined.ts'
 import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
@@ -83,7 +85,11 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
   // scan reuses them (log workers load their own copy).
   const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
-  const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
+  // A user's indicators prove what the shipped table says their type proves.
+  const userIocs = loadIocs(opts.iocFiles ?? [], {
+    user: true,
+    proves: loadIocProves(root).proves,
+  })
   const filesOpts = {
     ...opts,
     contentRoot: root,
@@ -136,8 +142,14 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       summaries: logs?.summaries ?? [],
       webfiles: files ? { files: files.files, bytes: files.bytes } : undefined,
       build,
+      examined: examinedFrom({
+        artefacts: evidence.artefacts,
+        summaries: logs?.summaries,
+        webScanned: files !== undefined,
+        logsRead: logs !== undefined,
+        artefactsJudged: files?.artefacts ?? 0,
+      }),
       unread: unreadEntries(evidence.artefacts, errors),
-      examined,
     })
     const finishedAt = new Date()
     return {

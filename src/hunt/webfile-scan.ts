@@ -89,6 +89,7 @@ function iocHit(f: Finding): WebHit {
     rule: f.rule,
     title: f.title,
     severity: f.severity,
+    proves: f.proves,
     source: f.ruleSource,
     reasons: f.reasons?.length ? f.reasons : [f.title],
     cves: f.cves,

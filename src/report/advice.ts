@@ -18,6 +18,10 @@ export const FALLBACK_ADVICE: Record<Verdict, string> = {
     'Isolate the server, preserve the evidence, and do not just patch: the back door stays. Reset credentials and call your national CERT.',
   attempted:
     'Patch to the latest security update, confirm no web shell exists, and watch the IPs that tried.',
+  suspicious:
+    'Review the files and settings listed above: who put them there and when. Keep them until you know.',
+  'no-evidence':
+    'Collect the Exchange and IIS logs and the web folders (see the reasons above) and run exhunt again; this is not a clean result.',
   exposed: 'Install the missing security updates named above, then run exhunt again.',
   clean: 'Keep the logs and read the coverage warnings before relying on this result.',
 }

@@ -15,6 +15,7 @@ export const FINDING_KEYS = [
   'severity',
   'category',
   'outcome',
+  'proves',
   'phase',
   'cves',
   'attack',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { HuntReport } from '../shared/types.ts'
+import { PROOFS, VERDICTS } from '../shared/types.ts'
 import { IP_SHELL, proxyLogonReport, XSS } from './fixtures.test-helper.ts'
 import { CSV_COLUMNS, ndjsonLine, parseAdvice, renderReport } from './index.ts'
 import { checkSchema, type Schema } from './schema-check.ts'
@@ -24,6 +25,22 @@ describe('json', () => {
   test('validates against docs/hunt-report.schema.json', () => {
     const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
     assert.deepEqual(checkSchema(out, schema), [])
+  })
+
+  test('the schema knows every verdict and proves value, and requires proves on a finding', () => {
+    for (const v of VERDICTS) {
+      const out = JSON.parse(renderReport({ ...proxyLogonReport(), verdict: v }, 'json'))
+      assert.deepEqual(checkSchema(out, schema), [], v)
+    }
+    for (const p of PROOFS) {
+      const r = proxyLogonReport()
+      for (const f of r.findings) f.proves = p
+      assert.deepEqual(checkSchema(JSON.parse(renderReport(r, 'json')), schema), [], p)
+    }
+    const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
+    delete out.findings[0].proves
+    out.findings[1].proves = 'probably'
+    assert.equal(checkSchema(out, schema).length, 2)
   })
 
   test('the schema checker is not a rubber stamp', () => {
@@ -191,6 +208,7 @@ describe('text', () => {
     }
     const v = renderReport(r, 'text', { verbose: true })
     for (const f of r.findings) assert.ok(v.includes(`id ${f.id} `), f.id)
+    assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
   test('without advice the built-in sentence for the verdict is shown', () => {
@@ -201,6 +219,10 @@ describe('text', () => {
 
 describe('html', () => {
   const html = renderReport(withEvidence(XSS), 'html', { advice: advice.advice })
+
+  test('each finding says what it proves', () => {
+    assert.match(html, /<div class="small">proves compromise · id /)
+  })
 
   test('evidence is escaped, attribute-breaking quotes included', () => {
     assert.ok(!html.includes('<script>alert(1)'))
@@ -258,12 +280,7 @@ describe('html', () => {
 describe('advice', () => {
   test('content/advice/next-steps.yml parses without issues and covers every verdict', () => {
     assert.deepEqual(advice.issues, [])
-    assert.deepEqual(Object.keys(advice.advice).sort(), [
-      'attempted',
-      'clean',
-      'compromised',
-      'exposed',
-    ])
+    assert.deepEqual(Object.keys(advice.advice).sort(), [...VERDICTS].sort())
   })
 
   test('bad entries are reported, not thrown', () => {

@@ -4,8 +4,28 @@
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
-export const VERDICTS = ['clean', 'exposed', 'attempted', 'compromised'] as const
+/** Lightest first: `no-evidence` (nothing examined could show exploitation) < ... < `compromised`. */
+export const VERDICTS = [
+  'no-evidence',
+  'clean',
+  'exposed',
+  'suspicious',
+  'attempted',
+  'compromised',
+] as const
 export type Verdict = (typeof VERDICTS)[number]
+
+/**
+ * The most a finding can prove on its own, weakest first. Every rule declares it in its content
+ * (`proves:`); an outcome of `attempt` caps it at `attempt` (hunt/verdict.ts). `context` never moves
+ * the verdict; `suspicion` makes it `suspicious` ("review these files").
+ */
+export const PROOFS = ['context', 'suspicion', 'attempt', 'compromise'] as const
+export type Proof = (typeof PROOFS)[number]
+
+export function isProof(s: unknown): s is Proof {
+  return typeof s === 'string' && (PROOFS as readonly string[]).includes(s)
+}
 
 export const CATEGORIES = [
   'exploitation',
@@ -37,8 +57,8 @@ export const PHASES = [
 export type Phase = (typeof PHASES)[number]
 
 /**
- * Did the attacker get what they asked for? `success` findings can make a verdict
- * `compromised`; `attempt` findings at most `attempted`.
+ * Did the attacker get what they asked for? An `attempt` finding makes a verdict at most `attempted`,
+ * whatever its rule `proves`; correlation (hunt/correlate.ts) may upgrade it to `success`.
  */
 export type Outcome = 'success' | 'attempt' | 'unknown'
 
@@ -138,6 +158,8 @@ export interface Finding {
   severity: Severity
   category: Category
   outcome: Outcome
+  /** What the rule declares this finding can prove (content `proves:`); the verdict reads only this and `outcome`. */
+  proves: Proof
   phase?: Phase
   cves: string[]
   attack: string[]

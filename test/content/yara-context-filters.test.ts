@@ -118,6 +118,7 @@ describe('YARA context filters', () => {
       outside: /<%[\s\S]*?(?:%>|$)/g,
       extensions: new Set(['aspx']),
       level: 'low' as const,
+      proves: 'context' as const,
       reason: 'r',
     }
     const bytes = Buffer.from('<script>eval(x)</script><% eval(y) %>')
@@ -136,6 +137,7 @@ describe('YARA context filters', () => {
       strings: identifierGlob(['$p*']),
       inside: /<%#[^%]*%>/g,
       level: 'low' as const,
+      proves: 'context' as const,
       reason: 'r',
     }
     const bytes = Buffer.from('<%# Eval("a") %> eval(x)')

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { identifierGlob, type YaraContextFilter } from '../../detect/yara/context-filter.ts'
-import { SEVERITIES, type Severity } from '../../shared/types.ts'
+import { isProof, PROOFS, SEVERITIES, type Severity } from '../../shared/types.ts'
 
 export const CONTEXT_FILTERS_FILE = join('rules', 'yara', 'context-filters.yml')
 
@@ -41,6 +41,7 @@ export function loadYaraContextFilters(contentRoot: string): {
     if (!strings?.every((s) => s.startsWith('$'))) bad("strings: a non-empty list of '$name' globs")
     if (!SEVERITIES.includes(o.level as Severity)) bad(`level: one of ${SEVERITIES.join(', ')}`)
     if (typeof o.reason !== 'string' || !o.reason.trim()) bad('reason: the text a responder reads')
+    if (o.proves !== undefined && !isProof(o.proves)) bad(`proves: one of ${PROOFS.join(', ')}`)
     const span = (k: 'inside' | 'outside'): RegExp | undefined => {
       if (o[k] === undefined) return undefined
       try {
@@ -69,6 +70,7 @@ export function loadYaraContextFilters(contentRoot: string): {
       rules: new Set(rules),
       strings: identifierGlob(strings),
       level: o.level as Severity,
+      proves: isProof(o.proves) ? o.proves : 'context',
       reason: (o.reason as string).trim(),
     }
     if (inside) f.inside = inside

@@ -101,6 +101,8 @@ export function iocFinding(ioc: Ioc, hit: HitContext, isFile: boolean): Finding 
     severity: ioc.severity ?? DEFAULT_SEVERITY[ioc.type],
     category: 'ioc',
     outcome: hit.outcome,
+    // Undeclared (a feed loaded without the content's table): a lead to review, never proof.
+    proves: ioc.proves ?? 'suspicion',
     cves,
     attack,
     source: hit.line === undefined ? { path: hit.path } : { path: hit.path, line: hit.line },

@@ -37,6 +37,7 @@ export function buildFinding(rule: NativeRule, x: FindingInput): Finding {
     severity: severityFor(rule, x.outcome),
     category: rule.category,
     outcome: x.outcome,
+    proves: rule.proves,
     cves: [...rule.cves],
     attack: [...rule.attack],
     source: { path: x.path, line: x.line },

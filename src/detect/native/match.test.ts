@@ -74,6 +74,7 @@ describe('createMatcher', () => {
         severity: 'high',
         category: 'exploitation',
         outcome: 'success',
+        proves: 'compromise',
         phase: 'initial-access',
         cves: ['CVE-2021-26855'],
         attack: ['T1190'],

@@ -83,6 +83,8 @@ export function baselineHits(
         rule: 'exh-web-shipped-file-modified',
         title: 'Exchange-shipped file differs from every known-good build',
         severity: 'low',
+        // Every security update changes shipped files: against another build's list this is expected.
+        proves: 'context',
         source: sourceOf(baseline),
         reasons: [
           `${loc.key} is shipped by Exchange but its SHA-256 matches none of the baselines (${builds}); a later security update also changes it, so compare with a baseline of the installed build`,
@@ -103,6 +105,8 @@ export function baselineHits(
         rule: 'exh-web-lookalike-name',
         title: 'File name imitates a file Exchange ships',
         severity: 'medium',
+        // The name is the attacker's habit, but only the content (scanned beside) shows a shell.
+        proves: 'suspicion',
         source: sourceOf(baseline),
         reasons: [
           `${file.name} is not shipped by Exchange (${builds}) but is a near copy of the shipped name ${imitated}, a trick used to hide web shells among Exchange's own files`,
@@ -124,6 +128,7 @@ export function baselineHits(
       rule: 'exh-web-unknown-file',
       title: 'Server-side file not shipped by Exchange in an Exchange web folder (review)',
       severity: 'low',
+      proves: 'suspicion',
       source: sourceOf(baseline),
       reasons: [
         `${file.ext || 'extension-less'} file at ${loc.urlPath} is not in the known-good baselines (${builds}); review whether an administrator or product put it there`,

@@ -2,7 +2,7 @@
 // strings lies inside a benign construct (e.g. data binding `<%# Eval("x") %>` counted as eval()) or outside
 // every server code block of a page (client-side JavaScript's `eval(`, `value.replace(/_/g, '-')`), the hit
 // is lowered to the filter's level and says why. Rules stay byte-for-byte; the filter is our content.
-import type { Severity } from '../../shared/types.ts'
+import type { Proof, Severity } from '../../shared/types.ts'
 import type { WebHit } from '../webfile/hit.ts'
 
 export interface YaraContextFilter {
@@ -18,6 +18,8 @@ export interface YaraContextFilter {
   /** Lowercased extensions the filter applies to (e.g. markup pages, where code needs a block); all when absent. */
   extensions?: Set<string>
   level: Severity
+  /** What the lowered hit still proves (default `context`: the filter names a known misfire). */
+  proves: Proof
   reason: string
 }
 
@@ -89,6 +91,7 @@ export function applyContextFilters(
   for (const f of filters) {
     if (!f.rules.has(rule) || !onlyInBenignContext(f, matches, scanned, ext)) continue
     hit.severity = f.level
+    hit.proves = f.proves
     hit.reasons.push(`${f.reason} [context filter ${f.id}]`)
     return
   }

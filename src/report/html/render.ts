@@ -136,7 +136,7 @@ function findingRow(f: Finding): string {
     f.related?.length
       ? `<div class="small">related: <span class="mono">${esc(f.related.join(', '))}</span></div>`
       : '',
-    `<div class="small">id <span class="mono">${esc(f.id)}</span> · ${esc(f.ruleSource.engine)}: ${link(f.ruleSource.url, f.ruleSource.file)}${f.folded ? ` · +${esc(f.folded)} folded` : ''}</div>`,
+    `<div class="small">proves ${esc(f.proves)} · id <span class="mono">${esc(f.id)}</span> · ${esc(f.ruleSource.engine)}: ${link(f.ruleSource.url, f.ruleSource.file)}${f.folded ? ` · +${esc(f.folded)} folded` : ''}</div>`,
   ].join('')
   return `<tr data-sev="${severityRank(f.severity)}"><td class="mono" data-v="${esc(f.time ?? '')}">${esc(ts(f.time))}</td><td data-v="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td class="out-${esc(f.outcome)}">${esc(f.outcome)}</td><td><details><summary><b>${esc(f.title)}</b> <span class="small mono">${esc(f.rule)}</span></summary>${more}</details></td><td class="mono">${list(ind.ips)}</td><td class="small mono">${esc(where)}</td></tr>`
 }

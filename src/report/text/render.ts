@@ -227,17 +227,19 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
 
 function banner(c: Colors, v: Verdict, width: number): string[] {
   const tag = ` ${v.toUpperCase()} `
-  const paint = {
+  const paint: Record<Verdict, (s: string) => string> = {
     compromised: c.bgRed,
     attempted: c.bgYellow,
+    suspicious: c.bgYellow,
     exposed: c.bgMagenta,
     clean: c.bgGreen,
-  }[v]
+    'no-evidence': c.bgWhite,
+  }
   const fg = v === 'compromised' || v === 'exposed' ? c.white : c.black
   const rule = '━'.repeat(width)
   return [
     rule,
-    `${c.bold(paint(fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
+    `${c.bold(paint[v](fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
     rule,
   ]
 }
@@ -263,7 +265,7 @@ function findingLines(c: Colors, f: Finding, width: number): string[] {
     '',
     `  ${paintSeverity(c, f.severity, f.severity.toUpperCase().padEnd(8))}  ${shorten(`${ts(f.time)}  ${f.rule}${f.folded ? ` (+${f.folded} folded)` : ''}`, width - 12)}`,
     ...wrap(
-      `${f.title} [${f.category}, ${f.outcome}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
+      `${f.title} [${f.category}, ${f.outcome}, proves ${f.proves}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
       width,
       '    ',
     ),

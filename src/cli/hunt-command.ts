@@ -9,7 +9,13 @@ import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import { planEvidence } from '../sources/evidence-plan.ts'
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_NO_EVIDENCE, worstExitCode } from './exit-codes.ts'
+import {
+  EXIT_CLEAN,
+  EXIT_ERROR,
+  EXIT_FINDINGS,
+  EXIT_NO_EVIDENCE,
+  worstExitCode,
+} from './exit-codes.ts'
 import { fileOutput, type Output, stdoutOutput } from './output.ts'
 import { pickFormat } from './output-format.ts'
 import { checkPaths } from './preflight.ts'

@@ -128,7 +128,9 @@ export function baselineHits(
       rule: 'exh-web-unknown-file',
       title: 'Server-side file not shipped by Exchange in an Exchange web folder (review)',
       severity: 'low',
-      proves: 'suspicion',
+      // A page could be a shell; a web.config is judged by the artefact rules (handlers, modules), and
+      // an unlisted one at the site root is what IIS Manager writes for a redirect or a MIME type.
+      proves: file.ext === 'config' ? 'context' : 'suspicion',
       source: sourceOf(baseline),
       reasons: [
         `${file.ext || 'extension-less'} file at ${loc.urlPath} is not in the known-good baselines (${builds}); review whether an administrator or product put it there`,

@@ -63,3 +63,76 @@ export async function readRefCapped(
   if (ref.type === 'file') return readFileCapped(ref.fsPath, path, max)
   return readStreamCapped(open(), path, max)
 }
+
+/**
+ * How much of a web file over the size limit is read: its start, which is hashed (labelled as the hash of
+ * those bytes), checked by name and path and scanned. A padded page rarely pads before its code.
+ */
+export const OVERSIZED_HEAD_BYTES = 1024 * 1024
+
+/** The first `n` bytes (fewer if the file is shorter), read-only. */
+export function readFileHead(fsPath: string, n: number): Buffer {
+  const fd = openReadOnly(fsPath)
+  try {
+    const buf = Buffer.allocUnsafe(n)
+    let off = 0
+    while (off < n) {
+      const got = readSync(fd, buf, off, n - off, off)
+      if (got === 0) break
+      off += got
+    }
+    return buf.subarray(0, off)
+  } finally {
+    closeQuietly(fd)
+  }
+}
+
+/** The first `n` bytes of a stream; the rest is never read. */
+export async function readStreamHead(stream: Readable, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of stream) {
+      const c = chunk as Buffer
+      chunks.push(total + c.length > n ? c.subarray(0, n - total) : c)
+      total = Math.min(n, total + c.length)
+      if (total >= n) break
+    }
+  } finally {
+    stream.destroy()
+  }
+  return Buffer.concat(chunks, total)
+}
+
+/** What was read of a web file: all of it, or (`fullSize` set) only its head. */
+export interface WebFileRead {
+  bytes: Buffer
+  /** The file is over the limit: its size, while `bytes` holds its first bytes only. */
+  fullSize?: number
+}
+
+/**
+ * A web file whole, or its head when it is over `max` (`size` as discovery saw it). The head is the smaller
+ * of OVERSIZED_HEAD_BYTES and `max`.
+ */
+export async function readWebFile(
+  ref: ArtefactRef,
+  path: string,
+  size: number,
+  max: number,
+  open: () => Readable,
+): Promise<WebFileRead> {
+  if (size <= max) return { bytes: await readRefCapped(ref, path, max, open) }
+  const n = Math.min(OVERSIZED_HEAD_BYTES, max)
+  const bytes = ref.type === 'file' ? readFileHead(ref.fsPath, n) : await readStreamHead(open(), n)
+  return { bytes, fullSize: size }
+}
+
+/** The note an oversized web file leaves in the report's errors: scanned in part, not skipped. */
+export function partlyScanned(path: string, size: number, max: number, read: number): ExhuntError {
+  return new ExhuntError(
+    'EXH_ERR_FILE_TOO_LARGE',
+    `${path} is ${size} bytes, over the ${max}-byte web-file limit; only its first ${read} bytes were scanned, and its name and path checked (raise --max-file-size to scan it all)`,
+    { item: path },
+  )
+}

@@ -10,6 +10,7 @@ import { tmpDir } from '../../test/helpers/tmp.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
 import { loadYara } from '../content/yara/load-yara.ts'
 import { emptyBaseline } from '../detect/webfile/baseline-check.ts'
+import { heuristicHits } from '../detect/webfile/heuristics.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import { fileArtefact } from './scan-files.test-helper.ts'
@@ -127,5 +128,26 @@ describe('the ProxyShell VB.NET shell of the corpus', { skip: corpusSkip }, () =
     const { findings } = await scan([{ fsPath: upper }, { fsPath: lower }])
     assert.equal(findings.length, 2)
     for (const f of findings) assert.ok(heuristicIds(f).includes('exh-web-process-start-request'))
+  })
+})
+
+describe('crafted pages against the new heuristics', () => {
+  test('each costs well under a second and a half (bounded windows, size guards)', () => {
+    const N = 260_000
+    const crafted: Record<string, string> = {
+      xor: `Request["a"] Assembly.Load(${'a^b[i%'.repeat(N / 6)}`,
+      decrypt: `Request["a"] Assembly.Load(${'CreateDecryptor('.repeat(N / 16)}`,
+      load: `Request["a"] CreateDecryptor(${'Assembly.Load('.repeat(N / 14)}`,
+      start: `new Process()\n${'Process.Start('.repeat(N / 14)}`,
+      session: `new Socket( .Connect( .Send( .Receive( Request.Form ${'CType(Session(x'.repeat(N / 16)}`,
+    }
+    for (const [k, text] of Object.entries(crafted)) {
+      const bytes = Buffer.from(text)
+      const file = { path: 'a.aspx', ext: 'aspx', name: 'a.aspx', size: bytes.length }
+      const t = performance.now()
+      heuristicHits(heuristics, { file, bytes, text, lower: text.toLowerCase(), utf8: true })
+      const ms = performance.now() - t
+      assert.ok(ms < 1500, `${k}: ${ms.toFixed(0)} ms`)
+    }
   })
 })

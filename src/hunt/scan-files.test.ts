@@ -104,7 +104,7 @@ describe('scanWebFiles on synthetic files', () => {
       errors.map((e) => [e.code, e.path]),
       [['EXH_ERR_FILE_TOO_LARGE', 'big.aspx']],
     )
-    assert.match(errors[0]?.message ?? '', /only its first 1024 bytes were scanned/)
+    assert.match(errors[0]?.message ?? '', /its first 1024 and last 1024 bytes were scanned/)
     const f = findings.find((x) => x.source.path === 'big.aspx')
     assert.equal(f?.rule, 'exh-web-oversized-server-page')
     assert.equal(f?.severity, 'medium')
@@ -118,7 +118,9 @@ describe('scanWebFiles on synthetic files', () => {
     })
     assert.equal(f?.fields?.headSha256, `SHA-256 of the first 1024 bytes: ${head}`)
     assert.equal(f?.fields?.sha256, undefined)
-    assert.ok(f?.reasons?.some((r) => r.includes('only its first 1024 bytes were scanned')))
+    assert.ok(
+      f?.reasons?.some((r) => r.includes('its first 1024 and last 1024 bytes were scanned')),
+    )
     // Name and path indicators are still checked, hash indicators are not (there is no file hash).
     const input = seen.find((x) => x.path === 'big.aspx')
     assert.deepEqual(input, { path: 'big.aspx', size: 4096 })
@@ -139,6 +141,20 @@ describe('scanWebFiles on synthetic files', () => {
     const rules = findings[0]?.fields?.rules ?? ''
     assert.match(rules, /exh-web-eval-request-input/)
     assert.match(rules, /exh-web-oversized-server-page/)
+  })
+
+  test('a shell padded before its code is found in the tail of an oversized page', async () => {
+    const d = tmpDir()
+    const padded = write(
+      d,
+      't.aspx',
+      Buffer.concat([Buffer.alloc(8192, 0x20), Buffer.from(CHOPPER)]),
+    )
+    const { findings } = await scan([fileArtefact(padded, 't.aspx')], ctx({ maxFileBytes: 2048 }))
+    assert.match(findings[0]?.fields?.rules ?? '', /exh-web-eval-request-input/)
+    // Only the head is hashed: the SHA-256 of 2048 blanks.
+    const blanks = createHash('sha256').update(Buffer.alloc(2048, 0x20)).digest('hex')
+    assert.equal(findings[0]?.file?.headSha256, blanks)
   })
 
   test('an oversized file that is not a server page leaves only the note', async () => {

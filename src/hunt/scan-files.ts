@@ -104,13 +104,11 @@ async function scanHere(
         let data: Buffer
         let meta: WebFileMeta = a
         if (a.size > ctx.maxFileBytes) {
-          // Too large to scan whole: its head is hashed and scanned, its name and path still checked.
+          // Too large to scan whole: its head (hashed) and tail are scanned, its name and path checked.
           const read = await readWebFile(a.ref, a.path, a.size, ctx.maxFileBytes, () => a.open())
           data = read.bytes
-          meta = { ...a, fullSize: a.size }
-          errors.push(
-            toItemError(partlyScanned(a.path, a.size, ctx.maxFileBytes, data.length), a.path),
-          )
+          meta = { ...a, fullSize: a.size, headBytes: read.headBytes ?? data.length }
+          errors.push(toItemError(partlyScanned(a.path, a.size, ctx.maxFileBytes, read), a.path))
         } else {
           data = await readStreamCapped(a.open(), a.path, ctx.maxFileBytes)
         }

@@ -66,18 +66,19 @@ export async function readRefCapped(
 
 /**
  * How much of a web file over the size limit is read: its start, which is hashed (labelled as the hash of
- * those bytes), checked by name and path and scanned. A padded page rarely pads before its code.
+ * those bytes), and, for a plain file, as much of its end; both are scanned, so a shell padded before or
+ * after its code is still seen. Name and path checks need no bytes.
  */
 export const OVERSIZED_HEAD_BYTES = 1024 * 1024
 
-/** The first `n` bytes (fewer if the file is shorter), read-only. */
-export function readFileHead(fsPath: string, n: number): Buffer {
+/** `n` bytes from `start` (fewer at the end of the file), read-only. */
+export function readFileRange(fsPath: string, start: number, n: number): Buffer {
   const fd = openReadOnly(fsPath)
   try {
     const buf = Buffer.allocUnsafe(n)
     let off = 0
     while (off < n) {
-      const got = readSync(fd, buf, off, n - off, off)
+      const got = readSync(fd, buf, off, n - off, start + off)
       if (got === 0) break
       off += got
     }
@@ -104,16 +105,18 @@ export async function readStreamHead(stream: Readable, n: number): Promise<Buffe
   return Buffer.concat(chunks, total)
 }
 
-/** What was read of a web file: all of it, or (`fullSize` set) only its head. */
+/** What was read of a web file: all of it, or (`fullSize` set) its head and maybe its tail. */
 export interface WebFileRead {
   bytes: Buffer
-  /** The file is over the limit: its size, while `bytes` holds its first bytes only. */
+  /** The file is over the limit: its size, while `bytes` holds only part of it. */
   fullSize?: number
+  /** With `fullSize`: `bytes` starts with this many first bytes of the file; the rest are its last ones. */
+  headBytes?: number
 }
 
 /**
- * A web file whole, or its head when it is over `max` (`size` as discovery saw it). The head is the smaller
- * of OVERSIZED_HEAD_BYTES and `max`.
+ * A web file whole, or when it is over `max` (`size` as discovery saw it) its head and, for a plain file,
+ * its tail: each the smaller of OVERSIZED_HEAD_BYTES and `max` (an even count, so UTF-16 stays aligned).
  */
 export async function readWebFile(
   ref: ArtefactRef,
@@ -123,16 +126,33 @@ export async function readWebFile(
   open: () => Readable,
 ): Promise<WebFileRead> {
   if (size <= max) return { bytes: await readRefCapped(ref, path, max, open) }
-  const n = Math.min(OVERSIZED_HEAD_BYTES, max)
-  const bytes = ref.type === 'file' ? readFileHead(ref.fsPath, n) : await readStreamHead(open(), n)
-  return { bytes, fullSize: size }
+  const n = Math.max(2, Math.min(OVERSIZED_HEAD_BYTES, max) & ~1)
+  // A zip entry would have to be inflated to its end for the tail: its head only.
+  if (ref.type !== 'file') {
+    const head = await readStreamHead(open(), n)
+    return { bytes: head, fullSize: size, headBytes: head.length }
+  }
+  const head = readFileRange(ref.fsPath, 0, n)
+  const tailStart = Math.max(head.length, (size - n) & ~1)
+  const tail =
+    size > tailStart ? readFileRange(ref.fsPath, tailStart, size - tailStart) : Buffer.alloc(0)
+  return { bytes: Buffer.concat([head, tail]), fullSize: size, headBytes: head.length }
 }
 
 /** The note an oversized web file leaves in the report's errors: scanned in part, not skipped. */
-export function partlyScanned(path: string, size: number, max: number, read: number): ExhuntError {
+export function partlyScanned(
+  path: string,
+  size: number,
+  max: number,
+  read: WebFileRead,
+): ExhuntError {
+  const head = read.headBytes ?? read.bytes.length
+  const tail = read.bytes.length - head
+  const part =
+    tail > 0 ? `its first ${head} and last ${tail} bytes` : `only its first ${head} bytes`
   return new ExhuntError(
     'EXH_ERR_FILE_TOO_LARGE',
-    `${path} is ${size} bytes, over the ${max}-byte web-file limit; only its first ${read} bytes were scanned, and its name and path checked (raise --max-file-size to scan it all)`,
+    `${path} is ${size} bytes, over the ${max}-byte web-file limit; ${part} were scanned, and its name and path checked (raise --max-file-size to scan it all)`,
     { item: path },
   )
 }

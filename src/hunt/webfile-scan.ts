@@ -55,6 +55,8 @@ export interface WebFileMeta {
    * (`webfile-read.ts` readWebFile). They are hashed as such, never as the file.
    */
   fullSize?: number
+  /** With `fullSize`: the bytes start with this many first bytes of the file (hashed), then its last ones. */
+  headBytes?: number
 }
 
 /** Files that each validated can still clash together: the thread scans without YARA and says so once. */
@@ -113,15 +115,16 @@ export interface YaraPassed {
 
 /**
  * Hash, allowlist and decode: undefined for a known-good file, else a `YaraPassed` with no hits yet.
- * `head`: the bytes are only the start of the file, whose hash no allowlist can hold.
+ * `headBytes`: only part of the file was read, starting with this many of its first bytes; those are
+ * hashed, and no allowlist can hold such a hash.
  */
 export function prepareWebFile(
   engine: WebScanEngine,
   bytes: Buffer,
-  head = false,
+  headBytes?: number,
 ): YaraPassed | undefined {
-  const h = hashes(bytes)
-  if (!head && isKnownGood(engine.baseline, h.sha256)) return undefined
+  const h = hashes(headBytes === undefined ? bytes : bytes.subarray(0, headBytes))
+  if (headBytes === undefined && isKnownGood(engine.baseline, h.sha256)) return undefined
   const clr = clrView(bytes)
   if (clr) return { hashes: h, decoded: clr.decoded, hits: [], compiledFrom: clr.compiledFrom }
   return { hashes: h, decoded: decodeText(bytes), hits: [] }
@@ -166,7 +169,11 @@ export function yaraPass(
   bytes: Buffer,
   errors: ItemError[],
 ): YaraPassed | undefined {
-  const passed = prepareWebFile(engine, bytes, meta.fullSize !== undefined)
+  const passed = prepareWebFile(
+    engine,
+    bytes,
+    meta.fullSize === undefined ? undefined : (meta.headBytes ?? bytes.length),
+  )
   if (passed) yaraScanFile(engine, meta, bytes, passed, errors)
   return passed
 }
@@ -204,7 +211,13 @@ export function finishWebFile(
   }
   hits.push(...baselineHits(engine.baseline, info, loc))
   const file: ScannedFile = head
-    ? { path: meta.path, size, headSha256: h.sha256, headBytes: bytes.length }
+    ? {
+        path: meta.path,
+        size,
+        headSha256: h.sha256,
+        headBytes: meta.headBytes ?? bytes.length,
+        scannedBytes: bytes.length,
+      }
     : { path: meta.path, size, ...h }
   file.encoding = decoded.encoding
   if (meta.windowsPath) file.windowsPath = meta.windowsPath

@@ -77,15 +77,14 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
       if (read.fullSize === undefined) {
         pending.push({ meta: item.meta, bytes: read.bytes, passed: undefined, errors: [] })
       } else {
-        // Too large to scan whole: its head is hashed and scanned, its name and path still checked.
-        const note = partlyScanned(
-          item.meta.path,
-          read.fullSize,
-          data.maxFileBytes,
-          read.bytes.length,
-        )
+        // Too large to scan whole: its head (hashed) and tail are scanned, its name and path checked.
+        const note = partlyScanned(item.meta.path, read.fullSize, data.maxFileBytes, read)
         pending.push({
-          meta: { ...item.meta, fullSize: read.fullSize },
+          meta: {
+            ...item.meta,
+            fullSize: read.fullSize,
+            headBytes: read.headBytes ?? read.bytes.length,
+          },
           bytes: read.bytes,
           passed: undefined,
           errors: [toItemError(note, item.meta.path)],
@@ -96,7 +95,7 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
     }
   }
   for (const p of pending) {
-    if (!Array.isArray(p)) p.passed = prepareWebFile(engine, p.bytes, p.meta.fullSize !== undefined)
+    if (!Array.isArray(p)) p.passed = prepareWebFile(engine, p.bytes, p.meta.headBytes)
   }
   for (const p of pending) {
     if (!Array.isArray(p) && p.passed) yaraScanFile(engine, p.meta, p.bytes, p.passed, p.errors)

@@ -93,13 +93,16 @@ describe('exhunt hunt finds the shells the scan used to miss', () => {
     assert.equal(f.file?.sha256, undefined)
     assert.ok(f.fields?.rules?.includes('ioc:'), f.fields?.rules)
     assert.ok(report.errors.some((e) => e.code === 'EXH_ERR_FILE_TOO_LARGE'))
+    // The shell sits behind the padding: the file's tail is scanned too, and its command page is found.
+    assert.equal(f.severity, 'high', brief(report))
+    assert.ok(heuristicsOf(f).includes('exh-web-process-start-request'), brief(report))
   })
 
   it('an oversized page with no indicator at all is still a medium finding on its own', async () => {
     const root = tmpDir('oversized')
-    const shell = readFileSync(join(SHELLS, 'textbox-cmd-vb.aspx'))
-    // Blank padding: nothing in the head but the page directive's comment.
-    padded(join(root, 'inetpub/wwwroot/app/reports/q3.aspx'), shell, 200_000, 0x20)
+    // An ordinary page, only far too big (blank padding): no shell, no indicator, still to review.
+    const page = Buffer.from('<%@ Page Language="C#" %><html><body>Q3</body></html>')
+    padded(join(root, 'inetpub/wwwroot/app/reports/q3.aspx'), page, 200_000, 0x20)
     const { report, code } = await huntJson(root, ['--max-file-size', '65536'])
     assert.ok(NOT_CLEAN.has(report.verdict), brief(report))
     assert.equal(code, 1)

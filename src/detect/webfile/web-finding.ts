@@ -13,6 +13,8 @@ export interface ScannedFile extends FileFacts {
   sha256?: string
   sha1?: string
   md5?: string
+  /** A file read in part: how many bytes were scanned (its first `headBytes`, then its last ones). */
+  scannedBytes?: number
   /** Text encoding the heuristics read the file as. */
   encoding?: string
   /** A compiled assembly's source pages (ASP.NET AppRelativeVirtualPath, `~/auth/x.aspx`). */
@@ -32,6 +34,13 @@ function strongest(hits: readonly WebHit[]): WebHit {
     if (d > 0 || (d === 0 && order(h) >= 0 && order(h) < order(best))) best = h
   }
   return best
+}
+
+/** Which bytes of a file read in part were scanned, in words. */
+function partRead(file: ScannedFile): string {
+  const head = file.headBytes ?? 0
+  const tail = (file.scannedBytes ?? head) - head
+  return tail > 0 ? `its first ${head} and last ${tail} bytes` : `only its first ${head} bytes`
 }
 
 export function webFileFinding(
@@ -89,7 +98,7 @@ export function webFileFinding(
       ...hits.flatMap((h) => h.reasons),
       ...(head
         ? [
-            `The file is ${file.size} bytes, over the scan's size limit: only its first ${facts.headBytes} bytes were scanned (${head})`,
+            `The file is ${file.size} bytes, over the scan's size limit: ${partRead(file)} were scanned (${head})`,
           ]
         : []),
       // The source page may be gone; its app-relative path is what to look for in the logs.

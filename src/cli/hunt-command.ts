@@ -1,16 +1,30 @@
-// `exhunt hunt PATH`: run the hunt, show progress on stderr, render, pick the exit code.
-import { createWriteStream, writeFileSync } from 'node:fs'
+// `exhunt hunt PATH`: check what the user typed, run the hunt (or one hunt per zip of a folder of
+// evidence zips), show progress on stderr, render, pick the exit code.
 import { loadAdvice } from '../content/advice.ts'
 import { contentRoot } from '../content/root.ts'
-import { DEFAULT_MAX_FILE_BYTES, hunt } from '../hunt/run.ts'
+import { type BatchEntry, huntBatch } from '../hunt/batch.ts'
+import { DEFAULT_MAX_FILE_BYTES, type HuntOptions, hunt } from '../hunt/run.ts'
+import { batchNdjsonLine, renderBatch } from '../report/batch.ts'
 import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from './exit-codes.ts'
+import { planEvidence } from '../sources/evidence-plan.ts'
+import {
+  EXIT_CLEAN,
+  EXIT_ERROR,
+  EXIT_FINDINGS,
+  EXIT_NO_EVIDENCE,
+  worstExitCode,
+} from './exit-codes.ts'
+import { fileOutput, type Output, stdoutOutput } from './output.ts'
+import { pickFormat } from './output-format.ts'
+import { checkPaths } from './preflight.ts'
 import { createProgress } from './progress.ts'
+import { say } from './say.ts'
 
 export interface HuntCliOptions {
-  format: ReportFormat
+  /** Undefined: from the -o file name's extension, else text. */
+  format?: ReportFormat
   output?: string
   ioc: string[]
   baseline: string[]
@@ -23,6 +37,8 @@ export interface HuntCliOptions {
   verbose?: boolean
   progress: boolean
   color?: boolean
+  /** Hunt PATH as one evidence even when it is a folder of evidence zips. */
+  one?: boolean
 }
 
 export function useColor(explicit: boolean | undefined, isTty: boolean): boolean {
@@ -37,55 +53,98 @@ export function exitCodeFor(report: HuntReport, failOn: Severity, failOnExposure
   const bar = severityRank(failOn)
   if (report.findings.some((f) => severityRank(f.severity) >= bar)) return EXIT_FINDINGS
   if (failOnExposure && report.exposure && report.exposure.missing.length > 0) return EXIT_FINDINGS
+  if (report.verdict === 'no-evidence') return EXIT_NO_EVIDENCE
   return EXIT_CLEAN
+}
+
+function usage(message: string): number {
+  say(message)
+  return EXIT_ERROR
 }
 
 export async function runHunt(path: string, o: HuntCliOptions): Promise<number> {
   for (const w of o.only ?? []) {
-    if (w !== 'logs' && w !== 'files') {
-      process.stderr.write(`exhunt: --only takes logs, files or both, not "${w}"\n`)
-      return EXIT_ERROR
-    }
+    if (w !== 'logs' && w !== 'files') return usage(`--only takes logs, files or both, not "${w}"`)
   }
+  const choice = pickFormat(o.format, o.output)
+  if ('error' in choice) return usage(choice.error)
+  const problem = checkPaths(path, o)
+  if (problem) return usage(problem)
+  const out = o.output ? fileOutput(o.output) : stdoutOutput()
+  if (typeof out === 'string') return usage(out)
+
   const root = o.content ?? contentRoot()
   const progress = createProgress(
     o.progress && !!process.stderr.isTTY && !o.output?.startsWith('/dev/'),
   )
-  // NDJSON streams each finding as it is found; the summary line closes the stream.
-  const ndjsonOut =
-    o.format === 'ndjson' ? (o.output ? createWriteStream(o.output) : process.stdout) : undefined
-  let report: HuntReport
+  const opts: Omit<HuntOptions, 'input'> = {
+    contentRoot: root,
+    iocFiles: o.ioc,
+    baselines: o.baseline,
+    workers: o.workers,
+    maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
+    only: o.only as Array<'logs' | 'files'> | undefined,
+    onProgress: progress.update,
+  }
+  const plan = o.one ? { mode: 'one' as const } : planEvidence(path)
   try {
-    report = await hunt({
-      input: path,
-      contentRoot: root,
-      iocFiles: o.ioc,
-      baselines: o.baseline,
-      workers: o.workers,
-      maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
-      only: o.only as Array<'logs' | 'files'> | undefined,
-      onProgress: progress.update,
-      onFinding: ndjsonOut ? (f) => ndjsonOut.write(`${ndjsonLine(f)}\n`) : undefined,
-    })
+    return plan.mode === 'batch'
+      ? await runBatch(path, plan.zips, choice.format, o, opts, out)
+      : await runOne(path, choice.format, o, opts, out)
   } finally {
     progress.stop()
+    await out.close()
   }
-  if (ndjsonOut) {
-    const summary = renderReport(report, 'ndjson', { summaryOnly: true })
-    await new Promise<void>((resolve) => {
-      if (ndjsonOut === process.stdout) ndjsonOut.write(summary, () => resolve())
-      else ndjsonOut.end(summary, () => resolve())
-    })
-  } else {
-    const color = o.format === 'text' && !o.output && useColor(o.color, !!process.stdout.isTTY)
-    const text = renderReport(report, o.format, {
-      color,
-      verbose: o.verbose,
-      width: process.stdout.columns,
-      advice: loadAdvice(root),
-    })
-    if (o.output) writeFileSync(o.output, text)
-    else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()))
-  }
+}
+
+async function runOne(
+  path: string,
+  format: ReportFormat,
+  o: HuntCliOptions,
+  opts: Omit<HuntOptions, 'input'>,
+  out: Output,
+): Promise<number> {
+  // NDJSON streams each finding as it is found; the summary line closes the stream.
+  const report = await hunt({
+    ...opts,
+    input: path,
+    onFinding: format === 'ndjson' ? (f) => out.write(`${ndjsonLine(f)}\n`) : undefined,
+  })
+  if (format === 'ndjson') out.write(renderReport(report, 'ndjson', { summaryOnly: true }))
+  else out.write(renderReport(report, format, textOptions(format, o, out)))
   return exitCodeFor(report, o.failOn, !!o.failOnExposure)
+}
+
+async function runBatch(
+  path: string,
+  zips: string[],
+  format: ReportFormat,
+  o: HuntCliOptions,
+  opts: Omit<HuntOptions, 'input'>,
+  out: Output,
+): Promise<number> {
+  const codes: number[] = []
+  const entries = await huntBatch(zips, opts, (e: BatchEntry) => {
+    if (e.error) {
+      codes.push(EXIT_ERROR)
+      say(`${e.path}: ${e.error.code}: ${e.error.message}`)
+    }
+    if (!e.report) return
+    codes.push(exitCodeFor(e.report, o.failOn, !!o.failOnExposure))
+    // One whole report per line, as each zip is done.
+    if (format === 'ndjson') out.write(batchNdjsonLine(e.report))
+  })
+  if (format !== 'ndjson')
+    out.write(renderBatch(entries, format, { ...textOptions(format, o, out), input: path }))
+  return worstExitCode(codes)
+}
+
+function textOptions(format: ReportFormat, o: HuntCliOptions, out: Output) {
+  const color = format === 'text' && !out.toFile && useColor(o.color, !!process.stdout.isTTY)
+  return {
+    color,
+    verbose: o.verbose,
+    width: out.toFile ? undefined : process.stdout.columns,
+    advice: loadAdvice(o.content ?? contentRoot()),
+  }
 }

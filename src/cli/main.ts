@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { VERSION } from '../shared/version.ts'
 import { EXIT_ERROR } from './exit-codes.ts'
+import { say } from './say.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
 
@@ -15,11 +16,14 @@ const positiveInt =
     return n
   }
 
-// `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  throw err
-})
+// `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error. The
+// command runs to its end with the output dropped (cli/output.ts), so the exit code still says what
+// was found: exiting here would report 0 for a compromised server.
+const ignoreClosedPipe = (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+}
+process.stdout.on('error', ignoreClosedPipe)
+process.stderr.on('error', ignoreClosedPipe)
 
 const program = new Command()
   .name('exhunt')
@@ -34,15 +38,17 @@ const program = new Command()
 program
   .command('hunt')
   .description(
-    'hunt an Exchange server: a mounted drive, an install folder, a triage folder or .zip, or a log file',
+    'hunt an Exchange server: a mounted drive, an install folder, a triage folder or .zip, or a log file; a folder of evidence zips gives one report per zip',
   )
   .argument('<path>', 'evidence to read (never modified)')
   .addOption(
-    new Option('-f, --format <format>', 'output format')
-      .choices(['text', 'json', 'ndjson', 'csv', 'html'])
-      .default('text'),
+    new Option(
+      '-f, --format <format>',
+      'output format (default: from the -o file extension, else text)',
+    ).choices(['text', 'json', 'ndjson', 'csv', 'html']),
   )
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .option('--one', 'hunt a folder of evidence zips as one evidence, not one report per zip')
   .option(
     '--ioc <file>',
     'extra IOC feed: text, CSV or signature-base list (repeatable)',
@@ -110,6 +116,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     return
   }
   const e = err as { code?: string; message?: string }
-  process.stderr.write(`exhunt: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`)
+  // Every EXH_ERR_* code has a row in docs/errors.md (shipped in the package): what to do next.
+  const see = /^EXH_ERR_/.test(e.code ?? '') ? ' (see docs/errors.md)' : ''
+  say(`${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}${see}`)
   process.exitCode = EXIT_ERROR
 })

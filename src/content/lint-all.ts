@@ -57,6 +57,7 @@ export function lintAllContent(root: string): LintAllResult {
   for (const s of yara.skipped) {
     issues.push({ file: s.file, path: '', severity: 'warning', message: `YARA: ${s.reason}` })
   }
+  issues.push(...yara.issues)
 
   const iocs = loadIocs(iocContentFiles(root), { user: false })
   issues.push(...iocs.issues)

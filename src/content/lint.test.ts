@@ -13,6 +13,7 @@ title: T
 status: test
 level: high
 category: exploitation
+proves: attempt
 source: httpproxy
 references: [https://example.org]
 match:

@@ -1,6 +1,7 @@
 // Cross-finding logic: one finding alone often cannot tell an attempt from a success, but what the
 // same IP did next can. Pure; returns copies and never downgrades a finding.
 import type { Finding } from '../shared/types.ts'
+import { assignEvents, countEvents } from './events.ts'
 
 /** Follow-ups that only a successful SSRF/auth bypass makes possible (ProxyLogon chain per
  * Microsoft's HAFNIUM write-up, 2021-03-02: Set-OabVirtualDirectory ExternalUrl, OAB write, shell hit). */
@@ -28,9 +29,15 @@ function normPath(p: string): string {
   return p.replace(/\\/g, '/').replace(/!/g, '/').toLowerCase()
 }
 
-export function correlate(findings: Finding[]): Finding[] {
+export interface CorrelateOptions {
+  /** CVEs that write a file the attacker then runs (content/cves `plants:`). */
+  plants?: Iterable<string>
+}
+
+export function correlate(findings: Finding[], opts: CorrelateOptions = {}): Finding[] {
   const out = findings.map((f) => ({
     ...f,
+    cves: [...f.cves],
     reasons: f.reasons ? [...f.reasons] : undefined,
     related: f.related ? [...f.related] : undefined,
   }))
@@ -42,9 +49,11 @@ export function correlate(findings: Finding[]): Finding[] {
       else byIp.set(ip, [f])
     }
   }
+  for (const [a, b] of assignEvents(out, isFileFinding)) link(a, b)
   upgradeAttempts(out, byIp)
   linkShellFiles(out)
   linkIocIps(out, byIp)
+  namePlantedShells(out, byIp, new Set(opts.plants ?? []))
   for (const f of out) {
     if (f.reasons === undefined) delete f.reasons
     if (f.related === undefined) delete f.related
@@ -105,7 +114,7 @@ function linkShellFiles(all: Finding[]): void {
       addReason(file, `first requested ${first.time}${by}`)
     }
     const ips = new Set(hits.flatMap((h) => h.indicators.ips))
-    const times = hits.reduce((n, h) => n + 1 + (h.folded ?? 0), 0)
+    const times = countEvents(hits)
     if (times > 1) {
       addReason(file, `requested ${times} times from ${ips.size} ${ips.size === 1 ? 'IP' : 'IPs'}`)
     }
@@ -118,6 +127,60 @@ function linkIocIps(all: Finding[], byIp: Map<string, Finding[]>): void {
     for (const ip of f.indicators.ips) {
       for (const g of byIp.get(ip) ?? []) {
         if (g !== f && g.category === 'exploitation') link(f, g)
+      }
+    }
+  }
+}
+
+/**
+ * A web shell's own evidence does not show which bug planted it; the chain does. A shell request after a
+ * successful finding from the same IP that names a file-writing CVE (SSRF, then the vdir write, then the
+ * shell) is named with that CVE, and so is the shell file those requests reached.
+ */
+function namePlantedShells(
+  all: Finding[],
+  byIp: Map<string, Finding[]>,
+  plants: ReadonlySet<string>,
+): void {
+  if (plants.size === 0) return
+  const byId = new Map(all.map((f) => [f.id, f]))
+  const cache = new Map<string, Finding[]>()
+  // The findings of one IP that can have planted a shell, computed once per IP.
+  const plantersOf = (ip: string): Finding[] => {
+    let list = cache.get(ip)
+    if (!list) {
+      list = (byIp.get(ip) ?? []).filter(
+        (f) =>
+          f.outcome === 'success' && f.category !== 'webshell' && f.cves.some((c) => plants.has(c)),
+      )
+      cache.set(ip, list)
+    }
+    return list
+  }
+  const named = new Map<Finding, Set<string>>()
+  for (const s of all) {
+    if (s.category !== 'webshell' || isFileFinding(s) || !s.time) continue
+    for (const ip of s.indicators.ips) {
+      for (const w of plantersOf(ip)) {
+        if (!w.time || w.time > s.time) continue
+        for (const c of w.cves) {
+          if (!plants.has(c) || s.cves.includes(c)) continue
+          s.cves.push(c)
+          addReason(s, `${c}: planted through ${w.title} from the same IP at ${w.time}`)
+          link(s, w)
+          named.set(s, (named.get(s) ?? new Set()).add(c))
+        }
+      }
+    }
+  }
+  for (const file of all) {
+    if (!isFileFinding(file)) continue
+    for (const id of file.related ?? []) {
+      const r = byId.get(id)
+      for (const c of (r && named.get(r)) ?? []) {
+        if (file.cves.includes(c)) continue
+        file.cves.push(c)
+        addReason(file, `${c}: requested by an IP that used it before (${r?.time})`)
       }
     }
   }

@@ -2,32 +2,25 @@
 // when the web-facing logs are missing, or when a log type stops long before the others. Pure.
 import type { CoverageEntry } from '../shared/types.ts'
 
+/** An exploitation window of a CVE family (content/cves/*.yml). */
 export interface ExposureWindow {
   name: string
   cves: string[]
-  /** YYYY-MM-DD (UTC): first known exploitation. */
+  /** YYYY-MM-DD (UTC): first known exploitation; logs must reach back to here to show it. */
   from: string
-  /** YYYY-MM-DD (UTC): fix available / mass exploitation under way. */
-  to: string
+  /** YYYY-MM-DD (UTC): the fix was released. Servers stayed open until they installed it, so this does
+   * not end the window (ProxyShell was fixed in May 2021, before its first exploitation in August). */
+  patched: string
 }
 
-export const DEFAULT_WINDOWS: readonly ExposureWindow[] = [
-  // Volexity "Operation Exchange Marauder" (2021-03-02) saw exploitation in early January 2021;
-  // Microsoft shipped the fixes 2021-03-02 (MSRC blog "HAFNIUM targeting Exchange Servers").
-  {
-    name: 'ProxyLogon',
-    cves: ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'],
-    from: '2021-01-03',
-    to: '2021-03-03',
-  },
-  // GTSC (2022-09-28) saw ProxyNotShell exploited from early August 2022; fixed in Nov22SU (2022-11-08).
-  {
-    name: 'ProxyNotShell',
-    cves: ['CVE-2022-41040', 'CVE-2022-41082'],
-    from: '2022-08-01',
-    to: '2022-11-08',
-  },
-]
+export interface CoverageOptions {
+  stopGapDays?: number
+  /** CVEs the build lacks (exposure.missing): their windows are still open on this server. */
+  missingCves?: readonly string[]
+  /** Days of logs a normal server keeps: a closed window older than that before the newest log is
+   * not worth a warning on every hunt of a later server (its web shells still show in the file scan). */
+  retentionDays?: number
+}
 
 const LABEL: Record<string, string> = {
   iis: 'IIS',
@@ -57,8 +50,8 @@ const DAY = 86_400_000
 
 export function coverageWarnings(
   entries: readonly CoverageEntry[],
-  windows: readonly ExposureWindow[] = DEFAULT_WINDOWS,
-  opts: { stopGapDays?: number } = {},
+  windows: readonly ExposureWindow[] = [],
+  opts: CoverageOptions = {},
 ): string[] {
   const out: string[] = []
   const present = entries.filter((e) => e.files > 0 && e.logType !== 'webfiles')
@@ -67,16 +60,7 @@ export function coverageWarnings(
       'No HttpProxy or IIS logs were found: web exploitation (ProxyLogon, ProxyShell, ProxyNotShell) cannot be seen. Collect V15\\Logging\\HttpProxy and inetpub\\logs\\LogFiles.',
     )
   }
-  for (const e of present) {
-    if (!e.oldest) continue
-    const missed = windows.filter((w) => e.oldest!.slice(0, 10) > w.from)
-    if (missed.length === 0) continue
-    const names = missed.map((w) => `${w.name} (${w.from}..${w.to})`)
-    const list = names.length === 1 ? `the ${names[0]} window` : `the ${joinAnd(names)} windows`
-    out.push(
-      `${cap(logLabel(e.logType))} logs start ${e.oldest.slice(0, 10)}, after the start of ${list}.`,
-    )
-  }
+  out.push(...windowWarnings(present, windows, opts))
   const gap = (opts.stopGapDays ?? 7) * DAY
   const newest = Math.max(...present.map((e) => (e.newest ? Date.parse(e.newest) : 0)), 0)
   for (const e of present) {
@@ -90,6 +74,50 @@ export function coverageWarnings(
     }
   }
   return out
+}
+
+/**
+ * One warning per exploitation window whose start the logs do not reach, naming the log types and the
+ * days they miss; only for windows that could matter here: still open (the build lacks the fix) or
+ * recent enough that a server's logs could still hold them.
+ */
+function windowWarnings(
+  present: readonly CoverageEntry[],
+  windows: readonly ExposureWindow[],
+  opts: CoverageOptions,
+): string[] {
+  const dated = present.filter((e) => e.oldest)
+  if (dated.length === 0) return []
+  const newest = Math.max(...present.map((e) => (e.newest ? Date.parse(e.newest) : 0)))
+  const horizon = newest - (opts.retentionDays ?? 365) * DAY
+  const missing = new Set(opts.missingCves ?? [])
+  const out: string[] = []
+  for (const w of windows) {
+    const open = w.cves.some((c) => missing.has(c))
+    const end = Math.max(Date.parse(w.patched), Date.parse(w.from))
+    if (!open && !(end >= horizon)) continue
+    const late = dated.filter((e) => (e.oldest as string).slice(0, 10) > w.from)
+    if (late.length === 0) continue
+    const byStart = new Map<string, string[]>()
+    for (const e of late) {
+      const day = (e.oldest as string).slice(0, 10)
+      byStart.set(day, [...(byStart.get(day) ?? []), logLabel(e.logType)])
+    }
+    const starts = [...byStart.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    const said = starts.map(
+      ([day, types], i) => `${joinAnd(types)} logs ${i === 0 ? 'start ' : ''}${day}`,
+    )
+    const first = (starts[0] as [string, string[]])[0]
+    const state = open ? 'and this build still lacks its fixes' : `(fixed ${w.patched})`
+    out.push(
+      `${w.name} was exploited from ${w.from} ${state}: ${said.join(', ')}, so ${w.from}..${dayBefore(first)} is not in them.`,
+    )
+  }
+  return out
+}
+
+function dayBefore(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - DAY).toISOString().slice(0, 10)
 }
 
 function cap(s: string): string {

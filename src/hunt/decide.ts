@@ -9,12 +9,14 @@ import type {
   Exposure,
   Finding,
   TimelineEntry,
+  UnreadEntry,
   Verdict,
 } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import { correlate } from './correlate.ts'
-import { coverageWarnings, DEFAULT_WINDOWS, type ExposureWindow } from './coverage.ts'
+import { coverageWarnings, type ExposureWindow } from './coverage.ts'
+import type { Examined } from './examined.ts'
 import { buildTimeline } from './timeline.ts'
 import { decideVerdict } from './verdict.ts'
 
@@ -24,6 +26,10 @@ export interface DecideInput {
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
   build: BuildCandidate | null
+  /** What could show exploitation was read (hunt/examined.ts); decides `no-evidence`. */
+  examined?: Examined
+  /** Recognised but not read (hunt/unread.ts): coverage.unread, named in the `no-evidence` reasons. */
+  unread?: UnreadEntry[]
 }
 
 export interface Decided {
@@ -54,13 +60,11 @@ export function coverageEntries(summaries: readonly LogFileSummary[]): CoverageE
 }
 
 function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  const info = loadCveInfo(contentRoot)
-  if (info.length === 0) return DEFAULT_WINDOWS
-  return info.map((c) => ({
+  return loadCveInfo(contentRoot).map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
-    to: windowStart(c.patched),
+    patched: windowStart(c.patched),
   }))
 }
 
@@ -73,11 +77,15 @@ function order(a: Finding, b: Finding): number {
 }
 
 export function decide(input: DecideInput): Decided {
-  const findings = correlate(input.findings).sort(order)
+  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
+  const findings = correlate(input.findings, { plants }).sort(order)
   const exposure = input.build
     ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
     : null
-  const { verdict, reasons } = decideVerdict(findings, exposure)
+  const { verdict, reasons } = decideVerdict(findings, exposure, {
+    ...(input.examined ? { examined: input.examined } : {}),
+    ...(input.unread ? { unread: input.unread } : {}),
+  })
   const entries = coverageEntries(input.summaries)
   if (input.webfiles) {
     entries.push({
@@ -94,7 +102,10 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot)),
+      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+        ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
+      }),
+      ...(input.unread?.length ? { unread: input.unread } : {}),
     },
     exposure,
   }

@@ -9,6 +9,8 @@ import { tmpDir } from '../../test/helpers/tmp.ts'
 import { hunt } from './run.ts'
 
 const MINE = `rule exh_test_early_marker {
+  meta:
+    proves = "compromise"
   strings:
     $a = "exh-early-start-marker-7f3a"
   condition:
@@ -50,8 +52,26 @@ test('workers started before discovery skip a rule file yara-x rejects and keep 
   )
   const marked = report.findings.find((f) => f.source.path.endsWith('marked.aspx'))
   assert.ok(marked?.reasons?.some((r) => r.includes('exh_test_early_marker')))
+  // Our own rule's meta declares what it proves, and the file's finding carries it.
+  assert.equal(marked?.proves, 'compromise')
   assert.equal(
     report.errors.filter((e) => e.code === 'EXH_ERR_CONTENT' && !skipped.includes(e)).length,
     0,
   )
+})
+
+test('our own YARA rule without proves in its meta is a content error and runs as a file to review', async () => {
+  const contentRoot = contentWith({
+    'b-mine.yar': MINE.replace(/ {2}meta:\n {4}proves = "compromise"\n/, ''),
+  })
+  const report = await hunt({ input: evidence(), contentRoot, only: ['files'], workers: 1 })
+  const content = report.errors.filter((e) => e.code === 'EXH_ERR_CONTENT')
+  assert.ok(
+    content.some(
+      (e) => e.path === 'rules/yara/b-mine.yar' && /meta proves is missing/.test(e.message),
+    ),
+    JSON.stringify(content),
+  )
+  const marked = report.findings.find((f) => f.source.path.endsWith('marked.aspx'))
+  assert.equal(marked?.proves, 'suspicion')
 })

@@ -42,7 +42,7 @@ function contentErrors(c: WebContent): ItemError[] {
     path: s.file,
     message: `YARA rules skipped: ${s.reason}`,
   }))
-  return [...skipped, ...c.problems]
+  return [...skipped, ...contentIssueErrors(c.yara.issues), ...c.problems]
 }
 
 /** The YARA rules (checked by yara-x file by file), heuristics and baselines. */

@@ -1,6 +1,7 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
 
-import { type Ioc, iocContentFiles, loadIocs } from '../content/ioc/load.ts'
+import { type Ioc, iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
+import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
 import { compileRules } from '../detect/native/compile.ts'
@@ -56,10 +57,15 @@ export async function huntLogs(
   let compiled: ReturnType<typeof compileRules>
   try {
     const loaded = loadNativeRules(opts.contentRoot)
-    const iocs = opts.iocs ?? [
-      ...loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
-      ...loadIocs(opts.iocFiles ?? [], { user: true }).iocs,
-    ]
+    const iocs =
+      opts.iocs ??
+      mergeIocs(
+        loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
+        loadIocs(opts.iocFiles ?? [], {
+          user: true,
+          proves: loadIocProves(opts.contentRoot).proves,
+        }).iocs,
+      )
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules: loaded.rules, iocs } })
     // This thread compiles its own copy for the aggregates meanwhile.
     compiled = compileRules(loaded.rules)

@@ -2,7 +2,8 @@
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { iocContentFiles, loadIocs } from '../content/ioc/load.ts'
+import { iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
+import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
@@ -12,10 +13,12 @@ import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sour
 import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
+import { examinedFrom } from './examined.ts'
 import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
+import { examinedCounts, unreadEntries } from './unread.ts'
 
 export interface HuntProgress {
   phase: 'discover' | 'logs' | 'files'
@@ -82,12 +85,16 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
   // scan reuses them (log workers load their own copy).
   const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
-  const userIocs = loadIocs(opts.iocFiles ?? [], { user: true })
+  // A user's indicators prove what the shipped table says their type proves.
+  const userIocs = loadIocs(opts.iocFiles ?? [], {
+    user: true,
+    proves: loadIocProves(root).proves,
+  })
   const filesOpts = {
     ...opts,
     contentRoot: root,
     maxFileBytes,
-    iocs: [...shippedIocs.iocs, ...userIocs.iocs],
+    iocs: mergeIocs(shippedIocs.iocs, userIocs.iocs),
   }
   // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
   // walk. With logs, workers would sit on memory through the log phase, so they start after it.
@@ -125,12 +132,24 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       ? await huntFiles(evidence, filesOpts, emit, errors, early)
       : undefined
     const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
+    const examined = examinedCounts(
+      logs?.summaries ?? [],
+      files ? { webFiles: files.files, artefacts: files.artefacts } : undefined,
+    )
     const decided = decide({
       contentRoot: root,
       findings,
       summaries: logs?.summaries ?? [],
       webfiles: files ? { files: files.files, bytes: files.bytes } : undefined,
       build,
+      examined: examinedFrom({
+        artefacts: evidence.artefacts,
+        summaries: logs?.summaries,
+        webScanned: files !== undefined,
+        logsRead: logs !== undefined,
+        artefactsJudged: files?.artefacts ?? 0,
+      }),
+      unread: unreadEntries(evidence.artefacts, errors),
     })
     const finishedAt = new Date()
     return {
@@ -156,6 +175,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         workers: logs?.workers ?? 0,
         rules: (logs?.rules ?? 0) + (files?.rules ?? 0),
+        examined,
       },
     }
   } finally {

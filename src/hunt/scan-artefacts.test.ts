@@ -79,7 +79,9 @@ describe('scanArtefacts on a compromised server', async () => {
     assert.equal(f?.rule, 'exh-art-archive-sensitive-content')
     assert.match(f?.fields?.members ?? '', /mail\/ceo\.pst/)
     assert.ok(f?.reasons?.some((x) => x.includes('exh-art-archive-short-name-programdata')))
-    assert.equal(f?.outcome, 'success')
+    // Member names are not contents: a file to review (proves suspicion), no outcome to claim.
+    assert.equal(f?.proves, 'suspicion')
+    assert.equal(f?.outcome, 'unknown')
     assert.match(f?.file?.sha256 ?? '', /^[0-9a-f]{64}$/)
   })
   test('an MDMP in ProgramData is critical; in C:\\root it is high', () => {

@@ -9,7 +9,7 @@ import { createBaseline } from '../content/baseline/create-baseline.ts'
 import { loadBaselines } from '../content/baseline/load-baseline.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
 import { type CompiledYara, loadYara } from '../content/yara/load-yara.ts'
-import { emptyBaseline } from '../detect/webfile/baseline-check.ts'
+import { emptyBaseline, folderKey } from '../detect/webfile/baseline-check.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
@@ -84,10 +84,14 @@ describe('scanWebFiles on synthetic files', () => {
       ctx(),
     )
     const by = new Map(findings.map((f) => [f.source.path, f]))
-    assert.equal(by.get('a.aspx')?.rule, 'exh-web-binary-headed-script')
+    // The PST header is the mailbox-export write (CVE-2021-31207) and only that; a certificate
+    // request under a page name shows no particular CVE.
+    assert.equal(by.get('a.aspx')?.rule, 'exh-web-pst-headed-script')
+    assert.deepEqual(by.get('a.aspx')?.cves, ['CVE-2021-31207'])
     assert.equal(by.get('b.aspx')?.rule, 'exh-web-binary-headed-script')
+    assert.deepEqual(by.get('b.aspx')?.cves, [])
     assert.equal(by.get('c.aspx')?.severity, 'critical')
-    assert.ok(by.get('c.aspx')?.cves.includes('CVE-2021-27065'))
+    assert.deepEqual(by.get('c.aspx')?.cves, ['CVE-2021-27065'])
   })
 
   test('an oversized page is scanned in part: head hash, name/path IOCs, a medium finding and a note', async () => {
@@ -228,5 +232,40 @@ describe('scanWebFiles with the NCC Group Exchange baselines', { skip: corpusSki
     assert.match(by.get('a')?.reasons?.join(' ') ?? '', /redirsuiteserviceproxy\.aspx/)
     assert.equal(by.get('b')?.rule, 'exh-web-unknown-file')
     assert.equal(by.get('b')?.severity, 'low')
+  })
+
+  test('a look-alike counts only next to the file it imitates, never in an ordinary site', async () => {
+    const { baseline } = loadBaselines([
+      corpusPath('webshells/benign/exchange-known-good-hashes_nccgroup'),
+    ])
+    const d = tmpDir()
+    const page = '<%@ Page Language="C#" %><html><body>hello</body></html>'
+    const x = 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\'
+    const cases: [string, string][] = [
+      ['forum', 'C:\\inetpub\\wwwroot\\forum\\login.aspx'],
+      ['skin', 'C:\\inetpub\\wwwroot\\blog\\Skins\\Blue\\Controls\\Contact.ascx'],
+      ['elsewhere', `${x}ecp\\RedirSuiteServerProxy.aspx`],
+      ['nextTo', `${x}owa\\auth\\logom.aspx`],
+    ]
+    const { findings } = await scan(
+      cases.map(([id, win]) => fileArtefact(write(d, `${id}.aspx`, page), id, win)),
+      ctx({ baseline }),
+    )
+    const by = new Map(findings.map((f) => [f.source.path, f]))
+    assert.equal(by.get('forum'), undefined)
+    assert.equal(by.get('skin'), undefined)
+    assert.equal(by.get('elsewhere')?.rule, 'exh-web-unknown-file')
+    assert.equal(by.get('nextTo')?.rule, 'exh-web-lookalike-name')
+    assert.match(by.get('nextTo')?.reasons?.join(' ') ?? '', /logon\.aspx/)
+  })
+})
+
+describe('baseline folder keys', () => {
+  test('build-numbered folders compare whatever the build', () => {
+    assert.equal(folderKey('frontend/httpproxy/owa/auth/logon.aspx'), 'frontend/httpproxy/owa/auth')
+    assert.equal(
+      folderKey('frontend/httpproxy/owa/auth/15.2.1118.7/themes/resources/x.gif'),
+      'frontend/httpproxy/owa/auth/*/themes/resources',
+    )
   })
 })

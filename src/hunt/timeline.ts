@@ -1,8 +1,9 @@
 // Who did what when: first/last seen per attacker IP and per attack phase. Pure.
 
-import { byTime, eventCount } from '../report/group.ts'
+import { byTime } from '../report/group.ts'
 import type { Category, Finding, Phase, Severity, TimelineEntry } from '../shared/types.ts'
 import { PHASES, severityRank } from '../shared/types.ts'
+import { countEvents } from './events.ts'
 
 const MAX_IDS = 20
 const LOW = severityRank('low')
@@ -62,7 +63,6 @@ function add(map: Map<string, Acc>, kind: TimelineEntry['kind'], key: string, f:
   }
   const e = acc.entry
   acc.list.push(f)
-  e.count += eventCount(f)
   if (!e.rules.includes(f.rule)) e.rules.push(f.rule)
   if (severityRank(f.severity) > severityRank(e.severity)) e.severity = f.severity as Severity
   if (f.time) {
@@ -72,6 +72,7 @@ function add(map: Map<string, Acc>, kind: TimelineEntry['kind'], key: string, f:
 }
 
 function finish(acc: Acc): TimelineEntry {
+  acc.entry.count = countEvents(acc.list)
   acc.entry.findings = [...acc.list]
     .sort(byTime)
     .slice(0, MAX_IDS)

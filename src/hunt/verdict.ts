@@ -1,58 +1,154 @@
-// The one-word answer and the sentences behind it. Pure: findings and exposure in, verdict out.
+// The one-word answer and the sentences behind it. Pure: findings, exposure and what was examined in,
+// verdict out. It reads only what each finding's rule declares it `proves` (content) and its outcome:
+// never severity, category or rule ids.
 import { groupByRule, type RuleGroup } from '../report/group.ts'
-import { newestUpdate } from '../report/updates.ts'
-import type { Exposure, Finding, Verdict } from '../shared/types.ts'
-import { severityRank } from '../shared/types.ts'
+import { installAdvice } from '../report/updates.ts'
+import type { Exposure, Finding, Proof, Verdict } from '../shared/types.ts'
+import { PROOFS } from '../shared/types.ts'
+import { type Examined, examinedNothing } from './examined.ts'
 
 const MAX_REASONS = 8
-const HIGH = severityRank('high')
-const MEDIUM = severityRank('medium')
-const COMPROMISE_CATEGORIES = new Set(['exploitation', 'webshell', 'post-exploitation'])
+
+/** Evidence recognised but not read (`coverage.unread`, filled by sources/); structural so either side can add fields. */
+export interface UnreadLike {
+  kind: string
+  files: number
+  bytes: number
+  reason: string
+  examples: readonly string[]
+}
+
+export interface VerdictContext {
+  /** What the hunt read; without it the hunt is assumed to have examined something. */
+  examined?: Examined
+  unread?: readonly UnreadLike[]
+}
+
+export function proofRank(p: Proof): number {
+  return PROOFS.indexOf(p)
+}
+
+/**
+ * What a finding proves for the verdict: its rule's `proves` is the most it can show, and a finding whose
+ * outcome is `attempt` (the server refused, the request went nowhere) shows at most an attempt.
+ * Correlation turns attempts into successes before this runs (hunt/correlate.ts).
+ */
+export function effectiveProof(f: Pick<Finding, 'proves' | 'outcome'>): Proof {
+  if (f.outcome === 'attempt' && proofRank(f.proves) > proofRank('attempt')) return 'attempt'
+  return f.proves
+}
 
 /** A finding that on its own proves the attacker got in. */
 export function provesCompromise(f: Finding): boolean {
-  if (f.rule.startsWith('ioc:sha')) return true
-  return (
-    f.outcome === 'success' &&
-    severityRank(f.severity) >= HIGH &&
-    COMPROMISE_CATEGORIES.has(f.category)
-  )
+  return effectiveProof(f) === 'compromise'
 }
 
-/** A finding that shows someone tried. Exposure context alone never counts. */
+/** A finding that shows someone tried (and nothing shows it worked). */
 export function showsAttempt(f: Finding): boolean {
-  if (f.category === 'exposure-context') return false
-  if (severityRank(f.severity) >= MEDIUM) return true
-  return f.category === 'exploitation' && f.outcome === 'attempt'
+  return effectiveProof(f) === 'attempt'
+}
+
+/** A file or configuration to review: it proves nothing by itself. */
+export function raisesSuspicion(f: Finding): boolean {
+  return effectiveProof(f) === 'suspicion'
 }
 
 export function decideVerdict(
   findings: readonly Finding[],
   exposure: Exposure | null,
+  ctx: VerdictContext = {},
 ): { verdict: Verdict; reasons: string[] } {
   const compromise = findings.filter(provesCompromise)
   if (compromise.length > 0) {
     return { verdict: 'compromised', reasons: groupReasons(compromise, findings) }
   }
+  const missing = exposure && exposure.missing.length > 0 ? exposure : null
   const attempts = findings.filter(showsAttempt)
   if (attempts.length > 0) {
     const reasons = groupReasons(attempts, findings)
-    if (exposure && exposure.missing.length > 0) reasons.push(exposureReason(exposure))
+    const suspicious = findings.filter(raisesSuspicion)
+    if (suspicious.length > 0 && reasons.length < MAX_REASONS)
+      reasons.push(
+        `${suspicious.length} ${plural(suspicious.length, 'file or setting', 'files or settings')} to review (see the findings).`,
+      )
+    if (missing) reasons.push(exposureReason(missing))
     return { verdict: 'attempted', reasons: reasons.slice(0, MAX_REASONS) }
   }
-  if (exposure && exposure.missing.length > 0) {
-    return { verdict: 'exposed', reasons: [exposureReason(exposure)] }
+  const suspicious = findings.filter(raisesSuspicion)
+  if (suspicious.length > 0) {
+    const reasons = groupReasons(suspicious, findings, suspicionReason)
+    reasons.push(
+      'None of these proves exploitation on its own: review them before calling the server clean.',
+    )
+    if (missing) reasons.push(exposureReason(missing))
+    return { verdict: 'suspicious', reasons: reasons.slice(0, MAX_REASONS + 1) }
   }
-  const reasons = ['No finding of medium severity or above and no successful exploitation.']
+  const nothing =
+    findings.length === 0 && ctx.examined !== undefined && examinedNothing(ctx.examined)
+  if (missing) {
+    // Exposure outweighs no-evidence, but the reader must learn that nothing could show exploitation.
+    const reasons = [exposureReason(missing)]
+    if (nothing) reasons.push(...noEvidenceReasons(ctx.examined as Examined, ctx.unread))
+    return { verdict: 'exposed', reasons }
+  }
+  if (nothing) {
+    return {
+      verdict: 'no-evidence',
+      reasons: noEvidenceReasons(ctx.examined as Examined, ctx.unread),
+    }
+  }
+  const context = findings.length
+  const reasons = [
+    context > 0
+      ? `No finding proves or suggests exploitation (${context} ${plural(context, 'finding', 'findings')} of context only).`
+      : 'No finding: nothing examined shows exploitation.',
+  ]
   if (exposure) reasons.push(`Build ${exposure.build} has every known security fix exhunt checks.`)
   else reasons.push('The Exchange build could not be determined, so exposure is unknown.')
   return { verdict: 'clean', reasons }
 }
 
+/**
+ * Why nothing could be judged: what was found, what was recognised but not read, and what to collect.
+ * `unread` is `coverage.unread` when the sources report it.
+ */
+export function noEvidenceReasons(e: Examined, unread: readonly UnreadLike[] = []): string[] {
+  const out: string[] = []
+  if (e.found === 0) out.push('The evidence holds no file exhunt could read: it is empty.')
+  else
+    out.push(
+      `Nothing examined could show exploitation: of ${e.found} ${plural(e.found, 'file', 'files')} found, none is an Exchange or IIS log with lines, a web file under a web root or of a server-side type, an IIS configuration, a scheduled task, a dump or a staged archive.`,
+    )
+  const left = e.leftOut
+  if (left && left.logs > 0)
+    out.push(
+      `${left.logs} log ${plural(left.logs, 'file was', 'files were')} left out by --only files.`,
+    )
+  if (left && left.webFiles > 0)
+    out.push(
+      `${left.webFiles} web ${plural(left.webFiles, 'file was', 'files were')} left out by --only logs.`,
+    )
+  for (const u of unread) {
+    if (u.files <= 0) continue
+    const eg = u.examples.length > 0 ? ` (e.g. ${u.examples.slice(0, 3).join(', ')})` : ''
+    out.push(
+      `${u.files} ${u.kind} ${plural(u.files, 'file', 'files')} (${formatBytes(u.bytes)}) found but not read: ${u.reason}${eg}.`,
+    )
+  }
+  out.push(
+    'Collect the Exchange logs (V15\\Logging\\HttpProxy, V15\\Logging\\ECP, V15\\Logging\\CmdletInfra), the IIS logs (inetpub\\logs\\LogFiles) and the web folders (inetpub\\wwwroot, V15\\FrontEnd\\HttpProxy), then run exhunt again.',
+  )
+  return out
+}
+
 /** Proof first, then the rest of the same verdict level, grouped by rule. */
-function groupReasons(decisive: readonly Finding[], all: readonly Finding[]): string[] {
+function groupReasons(
+  decisive: readonly Finding[],
+  all: readonly Finding[],
+  reason: (g: RuleGroup) => string = reasonFor,
+): string[] {
   const groups = groupByRule(decisive)
-  const out = groups.slice(0, MAX_REASONS).map(reasonFor)
+  const out = groups.slice(0, MAX_REASONS).map(reason)
   const rest = groups.length - out.length
   if (rest > 0) out[out.length - 1] = `…and ${rest + 1} more rules (see the findings).`
   const lower = all.length - decisive.length
@@ -78,8 +174,17 @@ export function reasonFor(g: RuleGroup): string {
   return `${g.title}${cves}: ${g.count} ${adj}${events}${ips}${when}`
 }
 
+/** "Review these files": the files (or log lines) by name, not an event count. */
+function suspicionReason(g: RuleGroup): string {
+  const paths = [...new Set(g.findings.map((f) => f.source.path))]
+  if (paths.length === 0 || g.findings.some((f) => f.source.line !== undefined)) return reasonFor(g)
+  const shown = paths.slice(0, 3).join(', ')
+  const more = paths.length > 3 ? ` and ${paths.length - 3} more` : ''
+  return `Review ${shown}${more}: ${g.title.replace(/^Review web file: /, '')}`
+}
+
 export function exposureReason(e: Exposure): string {
-  const newest = newestUpdate(e.missing.map((m) => m.fixedIn))
+  const newest = installAdvice(e)
   const cves = e.missing.map((m) => m.cve)
   const shown =
     cves.length > 6 ? `${cves.slice(0, 6).join(', ')} and ${cves.length - 6} more` : cves.join(', ')
@@ -89,4 +194,20 @@ export function exposureReason(e: Exposure): string {
 
 export function stripMillis(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z')
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let v = n / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(1)} ${units[i]}`
 }

@@ -97,6 +97,7 @@ function iocHit(f: Finding): WebHit {
     rule: f.rule,
     title: f.title,
     severity: f.severity,
+    proves: f.proves,
     source: f.ruleSource,
     reasons: f.reasons?.length ? f.reasons : [f.title],
     cves: f.cves,
@@ -150,6 +151,7 @@ export function yaraScanFile(
           filters: engine.yaraFilters,
           // Match offsets are into the buffer that was scanned.
           scanned: (m: YaraMatchLike) => (fromTranscoded.has(m) && transcoded ? transcoded : bytes),
+          ext: webFileInfo(meta.path, meta.windowsPath, bytes.length).ext,
         }
       : undefined
     passed.hits.push(...yaraHits(matches, engine.yaraRules, context))

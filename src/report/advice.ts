@@ -4,7 +4,7 @@ import { parse } from 'yaml'
 import { isFileFinding } from '../hunt/correlate.ts'
 import type { Category, HuntReport, Verdict } from '../shared/types.ts'
 import { CATEGORIES, VERDICTS } from '../shared/types.ts'
-import { newestUpdate } from './updates.ts'
+import { installAdvice } from './updates.ts'
 
 export interface VerdictAdvice {
   steps: string[]
@@ -18,6 +18,10 @@ export const FALLBACK_ADVICE: Record<Verdict, string> = {
     'Isolate the server, preserve the evidence, and do not just patch: the back door stays. Reset credentials and call your national CERT.',
   attempted:
     'Patch to the latest security update, confirm no web shell exists, and watch the IPs that tried.',
+  suspicious:
+    'Review the files and settings listed above: who put them there and when. Keep them until you know.',
+  'no-evidence':
+    'Collect the Exchange and IIS logs and the web folders (see the reasons above) and run exhunt again; this is not a clean result.',
   exposed: 'Install the missing security updates named above, then run exhunt again.',
   clean: 'Keep the logs and read the coverage warnings before relying on this result.',
 }
@@ -77,9 +81,7 @@ function placeholders(r: HuntReport): Record<string, string> {
     .sort((a, b) => b.count - a.count)
     .map((t) => t.key)
   return {
-    fixedIn:
-      newestUpdate((r.exposure?.missing ?? []).map((m) => m.fixedIn)) ??
-      'the latest security update',
+    fixedIn: installAdvice(r.exposure) ?? 'the latest security update',
     build: r.exposure?.build ?? 'unknown',
     shells:
       shells.length > 0 ? [...new Set(shells)].slice(0, 10).join(', ') : 'none found by this scan',

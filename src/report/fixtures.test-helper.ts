@@ -5,7 +5,7 @@ import { correlate } from '../hunt/correlate.ts'
 import { coverageWarnings } from '../hunt/coverage.ts'
 import { buildTimeline } from '../hunt/timeline.ts'
 import { decideVerdict } from '../hunt/verdict.ts'
-import type { CoverageEntry, Exposure, Finding, HuntReport } from '../shared/types.ts'
+import type { CoverageEntry, Exposure, Finding, HuntReport, Proof } from '../shared/types.ts'
 
 export const IP_A = '165.232.154.116'
 export const IP_B = '86.105.18.116'
@@ -15,6 +15,16 @@ export const SHELL_FILE = 'C/inetpub/wwwroot/aspnet_client/system_web/supp0rt.as
 export const XSS = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`
 
 let seq = 0
+
+/** What the fixture's imaginary rule declares, as content would for such a rule (tests may override). */
+function fixtureProof(p: Partial<Finding> & Pick<Finding, 'rule'>): Proof {
+  const cat = p.category ?? 'exploitation'
+  if (cat === 'ioc') return p.rule.startsWith('ioc:sha') ? 'compromise' : 'attempt'
+  if (cat === 'exploitation' || cat === 'webshell' || cat === 'post-exploitation')
+    return 'compromise'
+  return 'context'
+}
+
 export function finding(p: Partial<Finding> & Pick<Finding, 'rule'>): Finding {
   seq++
   return {
@@ -23,6 +33,7 @@ export function finding(p: Partial<Finding> & Pick<Finding, 'rule'>): Finding {
     severity: 'high',
     category: 'exploitation',
     outcome: 'unknown',
+    proves: fixtureProof(p),
     cves: [],
     attack: [],
     source: { path: 'Logging/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG', line: seq },
@@ -368,7 +379,21 @@ export function proxyLogonReport(): HuntReport {
     verdictReasons: decided.reasons,
     findings,
     timeline: buildTimeline(findings),
-    coverage: { entries: PROXYLOGON_COVERAGE, warnings: coverageWarnings(PROXYLOGON_COVERAGE) },
+    coverage: {
+      entries: PROXYLOGON_COVERAGE,
+      warnings: coverageWarnings(
+        PROXYLOGON_COVERAGE,
+        [
+          {
+            name: 'ProxyLogon (HAFNIUM)',
+            cves: ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'],
+            from: '2021-01-03',
+            patched: '2021-03-02',
+          },
+        ],
+        { missingCves: PROXYLOGON_EXPOSURE.missing.map((m) => m.cve) },
+      ),
+    },
     exposure: PROXYLOGON_EXPOSURE,
     errors: [
       {

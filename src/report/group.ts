@@ -1,4 +1,6 @@
 // Findings grouped by rule: the unit a responder reads in reasons, summaries and tables.
+
+import { countEvents } from '../hunt/events.ts'
 import type { Finding, Outcome, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 
@@ -9,7 +11,7 @@ export interface RuleGroup {
   /** Best outcome seen: success > unknown > attempt. */
   outcome: Outcome
   category: Finding['category']
-  /** Events, counting folded duplicates. */
+  /** Requests (one per event: a line, or one request in several logs), counting folded duplicates. */
   count: number
   findings: Finding[]
   ips: string[]
@@ -19,10 +21,6 @@ export interface RuleGroup {
 }
 
 const OUTCOME_RANK: Record<Outcome, number> = { attempt: 0, unknown: 1, success: 2 }
-
-export function eventCount(f: Finding): number {
-  return 1 + (f.folded ?? 0)
-}
 
 /** Groups in reading order: most severe first, then successes, then most events. */
 export function groupByRule(findings: readonly Finding[]): RuleGroup[] {
@@ -44,7 +42,6 @@ export function groupByRule(findings: readonly Finding[]): RuleGroup[] {
       byRule.set(f.rule, g)
     }
     g.findings.push(f)
-    g.count += eventCount(f)
     if (severityRank(f.severity) > severityRank(g.severity)) g.severity = f.severity
     if (OUTCOME_RANK[f.outcome] > OUTCOME_RANK[g.outcome]) g.outcome = f.outcome
     for (const ip of f.indicators.ips) if (!g.ips.includes(ip)) g.ips.push(ip)
@@ -54,7 +51,10 @@ export function groupByRule(findings: readonly Finding[]): RuleGroup[] {
       if (!g.last || f.time > g.last) g.last = f.time
     }
   }
-  for (const g of byRule.values()) g.findings.sort(byTime)
+  for (const g of byRule.values()) {
+    g.findings.sort(byTime)
+    g.count = countEvents(g.findings)
+  }
   return [...byRule.values()].sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||

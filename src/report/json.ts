@@ -15,6 +15,7 @@ export const FINDING_KEYS = [
   'severity',
   'category',
   'outcome',
+  'proves',
   'phase',
   'cves',
   'attack',
@@ -24,10 +25,12 @@ export const FINDING_KEYS = [
   'evidence',
   'ruleSource',
   'fields',
+  'matched',
   'reasons',
   'file',
   'related',
   'folded',
+  'event',
 ] as const
 const FINDING: Order = {
   keys: FINDING_KEYS,
@@ -37,12 +40,13 @@ const TIMELINE: Order = {
   keys: ['kind', 'key', 'first', 'last', 'count', 'rules', 'severity', 'findings'],
 }
 const COVERAGE: Order = {
-  keys: ['entries', 'warnings'],
+  keys: ['entries', 'warnings', 'unread'],
   children: {
     entries: {
       keys: [],
       items: { keys: ['logType', 'files', 'bytes', 'lines', 'oldest', 'newest'] },
     },
+    unread: { keys: [], items: { keys: ['kind', 'files', 'bytes', 'reason', 'examples'] } },
   },
 }
 const EXPOSURE: Order = {
@@ -55,8 +59,12 @@ const EXPOSURE: Order = {
     'missing',
     'caveats',
     'approximate',
+    'update',
   ],
-  children: { missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } } },
+  children: {
+    missing: { keys: [], items: { keys: ['cve', 'fixedIn', 'caveat'] } },
+    update: { keys: ['name', 'product', 'build', 'releaseDate'] },
+  },
 }
 const ERROR: Order = { keys: ['code', 'path', 'message', 'line'] }
 const STATS: Order = {
@@ -70,7 +78,9 @@ const STATS: Order = {
     'durationMs',
     'workers',
     'rules',
+    'examined',
   ],
+  children: { examined: { keys: ['logFiles', 'logLines', 'webFiles', 'artefacts'] } },
 }
 const REPORT: Order = {
   keys: [
@@ -148,4 +158,9 @@ export function renderNdjson(r: HuntReport, summaryOnly = false): string {
   const lines = summaryOnly ? [] : r.findings.map(ndjsonLine)
   lines.push(ndjsonSummary(r))
   return `${lines.join('\n')}\n`
+}
+
+/** The report as a plain object with keys in the documented order (for arrays and lines of reports). */
+export function orderedReport(r: HuntReport): unknown {
+  return ordered(r, REPORT)
 }

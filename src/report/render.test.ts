@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { HuntReport } from '../shared/types.ts'
+import { PROOFS, VERDICTS } from '../shared/types.ts'
 import { IP_SHELL, proxyLogonReport, XSS } from './fixtures.test-helper.ts'
 import { CSV_COLUMNS, ndjsonLine, parseAdvice, renderReport } from './index.ts'
 import { checkSchema, type Schema } from './schema-check.ts'
@@ -24,6 +25,22 @@ describe('json', () => {
   test('validates against docs/hunt-report.schema.json', () => {
     const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
     assert.deepEqual(checkSchema(out, schema), [])
+  })
+
+  test('the schema knows every verdict and proves value, and requires proves on a finding', () => {
+    for (const v of VERDICTS) {
+      const out = JSON.parse(renderReport({ ...proxyLogonReport(), verdict: v }, 'json'))
+      assert.deepEqual(checkSchema(out, schema), [], v)
+    }
+    for (const p of PROOFS) {
+      const r = proxyLogonReport()
+      for (const f of r.findings) f.proves = p
+      assert.deepEqual(checkSchema(JSON.parse(renderReport(r, 'json')), schema), [], p)
+    }
+    const out = JSON.parse(renderReport(proxyLogonReport(), 'json'))
+    delete out.findings[0].proves
+    out.findings[1].proves = 'probably'
+    assert.equal(checkSchema(out, schema).length, 2)
   })
 
   test('the schema checker is not a rubber stamp', () => {
@@ -167,7 +184,7 @@ describe('text', () => {
     )
     assert.match(out, /Do not just patch/)
     assert.match(out, new RegExp(IP_SHELL.replace(/\./g, '\\.')))
-    assert.match(out, /HttpProxy logs start 2021-02-20/)
+    assert.match(out.replace(/\s+/g, ' '), /HttpProxy and IIS logs 2021-02-20/)
     assert.match(out, /Jul21SU +CVE-2021-34470\*/, 'one row per update, caveat marked')
     assert.match(out, /\* CVE-2021-34470: also needs \/PrepareSchema/)
     assert.ok(!out.includes('ALL FINDINGS'))
@@ -191,6 +208,7 @@ describe('text', () => {
     }
     const v = renderReport(r, 'text', { verbose: true })
     for (const f of r.findings) assert.ok(v.includes(`id ${f.id} `), f.id)
+    assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
   test('without advice the built-in sentence for the verdict is shown', () => {
@@ -201,6 +219,10 @@ describe('text', () => {
 
 describe('html', () => {
   const html = renderReport(withEvidence(XSS), 'html', { advice: advice.advice })
+
+  test('each finding says what it proves', () => {
+    assert.match(html, /<div class="small">proves compromise · id /)
+  })
 
   test('evidence is escaped, attribute-breaking quotes included', () => {
     assert.ok(!html.includes('<script>alert(1)'))
@@ -258,12 +280,7 @@ describe('html', () => {
 describe('advice', () => {
   test('content/advice/next-steps.yml parses without issues and covers every verdict', () => {
     assert.deepEqual(advice.issues, [])
-    assert.deepEqual(Object.keys(advice.advice).sort(), [
-      'attempted',
-      'clean',
-      'compromised',
-      'exposed',
-    ])
+    assert.deepEqual(Object.keys(advice.advice).sort(), [...VERDICTS].sort())
   })
 
   test('bad entries are reported, not thrown', () => {
@@ -283,5 +300,48 @@ describe('advice', () => {
       /only after preserving them: C\/inetpub\/wwwroot\/aspnet_client\/system_web\/supp0rt\.aspx\./,
     )
     assert.ok(!/\{\w+\}/.test(out))
+  })
+})
+
+describe('log evidence: the fields that matched come first', () => {
+  const RAW =
+    '2021-03-03T06:10:05.402Z,b713d143-282e-4459-a2fd-3c7971b05431,15,1,2176,2,,Ecp,mail.contoso.com,/ecp/y.js,,Anonymous,false,,,ServerInfo~a]@EXCH01.contoso.local:444/mapi/emsmdb/?#'
+  function report(): HuntReport {
+    const r = proxyLogonReport()
+    const f = r.findings[0]
+    if (!f) throw new Error('fixture has findings')
+    f.source = { path: 'Logging/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG', line: 21 }
+    f.evidence = RAW
+    f.fields = {
+      anchormailbox: 'ServerInfo~a]@EXCH01.contoso.local:444/mapi/emsmdb/?#',
+      httpstatus: '200',
+      clientipaddress: '104.140.114.110',
+      urlstem: '/ecp/y.js',
+      datetime: '2021-03-03T06:10:05.402Z',
+    }
+    f.matched = ['anchormailbox', 'httpstatus']
+    return r
+  }
+
+  test('text: the summary and --verbose show matched fields before the raw line', () => {
+    for (const verbose of [false, true]) {
+      const out = renderReport(report(), 'text', { verbose, width: 160 })
+      const fields = out.indexOf('> anchormailbox=ServerInfo~a]@EXCH01')
+      const raw = out.indexOf('2021-03-03T06:10:05.402Z,b713d143')
+      assert.ok(fields > 0, 'matched fields shown')
+      assert.ok(raw > fields, 'raw line after the fields')
+      assert.match(out, /anchormailbox=\S+ {2}httpstatus=200 {2}clientipaddress=104\.140\.114\.110/)
+    }
+  })
+
+  test('html and json carry the matched fields', () => {
+    const html = renderReport(report(), 'html')
+    assert.match(html, /<th class="mono"><b>anchormailbox<\/b><\/th>/)
+    assert.ok(
+      html.indexOf('anchormailbox=ServerInfo') < html.indexOf('2021-03-03T06:10:05.402Z,b713'),
+    )
+    const json = JSON.parse(renderReport(report(), 'json'))
+    assert.deepEqual(json.findings[0].matched, ['anchormailbox', 'httpstatus'])
+    assert.deepEqual(checkSchema(json, schema), [])
   })
 })

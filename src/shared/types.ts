@@ -4,8 +4,28 @@
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
-export const VERDICTS = ['clean', 'exposed', 'attempted', 'compromised'] as const
+/** Lightest first: `no-evidence` (nothing examined could show exploitation) < ... < `compromised`. */
+export const VERDICTS = [
+  'no-evidence',
+  'clean',
+  'exposed',
+  'suspicious',
+  'attempted',
+  'compromised',
+] as const
 export type Verdict = (typeof VERDICTS)[number]
+
+/**
+ * The most a finding can prove on its own, weakest first. Every rule declares it in its content
+ * (`proves:`); an outcome of `attempt` caps it at `attempt` (hunt/verdict.ts). `context` never moves
+ * the verdict; `suspicion` makes it `suspicious` ("review these files").
+ */
+export const PROOFS = ['context', 'suspicion', 'attempt', 'compromise'] as const
+export type Proof = (typeof PROOFS)[number]
+
+export function isProof(s: unknown): s is Proof {
+  return typeof s === 'string' && (PROOFS as readonly string[]).includes(s)
+}
 
 export const CATEGORIES = [
   'exploitation',
@@ -37,8 +57,8 @@ export const PHASES = [
 export type Phase = (typeof PHASES)[number]
 
 /**
- * Did the attacker get what they asked for? `success` findings can make a verdict
- * `compromised`; `attempt` findings at most `attempted`.
+ * Did the attacker get what they asked for? An `attempt` finding makes a verdict at most `attempted`,
+ * whatever its rule `proves`; correlation (hunt/correlate.ts) may upgrade it to `success`.
  */
 export type Outcome = 'success' | 'attempt' | 'unknown'
 
@@ -144,6 +164,8 @@ export interface Finding {
   severity: Severity
   category: Category
   outcome: Outcome
+  /** What the rule declares this finding can prove (content `proves:`); the verdict reads only this and `outcome`. */
+  proves: Proof
   phase?: Phase
   cves: string[]
   attack: string[]
@@ -154,8 +176,11 @@ export interface Finding {
   /** The raw line or excerpt, truncated to 2,000 characters. */
   evidence: string
   ruleSource: RuleSource
-  /** Fields the rule asks to show, name → value. */
+  /** Fields to show, name → value: for log findings the fields that matched first (see `matched`),
+   * then the ones the rule asks to show. */
   fields?: Record<string, string>
+  /** Names (keys of `fields`) of the log fields the rule's conditions or success test matched on. */
+  matched?: string[]
   /** Why it fired, in words a responder reads (web-shell heuristics, correlations). */
   reasons?: string[]
   file?: FileFacts
@@ -163,6 +188,9 @@ export interface Finding {
   related?: string[]
   /** Identical events folded into this finding (same rule, file, actor) beyond the first. */
   folded?: number
+  /** The request it came from (`path:line` of its first log line): findings with the same value are
+   * one event, whether they fired on the same line or on the same request in IIS and HttpProxy. */
+  event?: string
 }
 
 export interface ItemError {
@@ -195,10 +223,24 @@ export interface CoverageEntry {
   newest?: string
 }
 
+/** Evidence exhunt recognised but did not read (or not in full), counted so a `clean` is not silent. */
+export interface UnreadEntry {
+  /** 'evtx' (event logs), 'archive' (archive contents not scanned), 'unreadable' (read failed, see errors). */
+  kind: string
+  files: number
+  /** On-disk (or in-zip) bytes of those files, where known. */
+  bytes: number
+  reason: string
+  /** Up to 5 display paths. */
+  examples: string[]
+}
+
 export interface Coverage {
   entries: CoverageEntry[]
   /** e.g. "HttpProxy logs start 2021-04-02, after the ProxyLogon window (2021-01-03..2021-03-03)". */
   warnings: string[]
+  /** What was recognised but not read; absent or empty when everything found was read. */
+  unread?: UnreadEntry[]
 }
 
 export interface MissingFix {
@@ -220,6 +262,17 @@ export interface Exposure {
   caveats: string[]
   /** true when the build is not in the table and the answer is a guess from its neighbours. */
   approximate?: boolean
+  /** The earliest-released update of this build's line that fixes everything in `missing`
+   * (ties: this build's own CU first): what "install X or later" names. */
+  update?: UpdateRef
+}
+
+export interface UpdateRef {
+  /** Version name in the build table, e.g. "CU23 Aug26SU". */
+  name: string
+  product: string
+  build: string
+  releaseDate: string
 }
 
 export interface Stats {
@@ -233,6 +286,19 @@ export interface Stats {
   durationMs: number
   workers: number
   rules: number
+  /** What could have shown exploitation, counted (absent in reports of older versions). */
+  examined?: Examined
+}
+
+export interface Examined {
+  /** Log files of a known type with at least one line read (decompressed lines for .gz / zipped logs). */
+  logFiles: number
+  /** Lines of those files (headers included). */
+  logLines: number
+  /** Web files scanned (YARA, heuristics, IOCs, hashes). */
+  webFiles: number
+  /** Configs, tasks, archives and dumps judged by the artefact rules. */
+  artefacts: number
 }
 
 export interface HuntReport {

@@ -24,20 +24,33 @@ export interface Artefact {
   ref: ArtefactRef
   /** Opens a fresh read-only stream of the (decompressed) bytes. */
   open(): Readable
+  /** Recognised but not read, and why (listed in the report's `coverage.unread`). */
+  unread?: { kind: string; reason: string }
 }
 
 /** Plain data, safe to post to a worker thread. */
-export type ArtefactRef =
-  | { type: 'file'; fsPath: string }
-  | {
-      type: 'zip-entry'
-      /** The archive on disk. */
-      archive: string
-      entryName: string
-      /** Offset of the entry's local header in the archive. */
-      localHeaderOffset: number
-      compressedSize: number
-      size: number
-      /** 0 stored, 8 deflate. */
-      method: number
-    }
+export type ArtefactRef = FileRef | ZipEntryRef | GzipRef
+
+export interface FileRef {
+  type: 'file'
+  fsPath: string
+}
+
+export interface ZipEntryRef {
+  type: 'zip-entry'
+  /** The archive on disk. */
+  archive: string
+  entryName: string
+  /** Offset of the entry's local header in the archive. */
+  localHeaderOffset: number
+  compressedSize: number
+  size: number
+  /** 0 stored, 8 deflate. */
+  method: number
+}
+
+/** A gzip stream (a rotated `u_ex210301.log.gz`) in a file or a zip entry: read decompressed, with caps. */
+export interface GzipRef {
+  type: 'gzip'
+  inner: FileRef | ZipEntryRef
+}

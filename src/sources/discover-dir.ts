@@ -23,7 +23,8 @@ export interface DirDiscovery {
 }
 
 const APPHOST = ['windows', 'system32', 'inetsrv', 'config', 'applicationhost.config']
-const LOG_EXT = /\.(?:log|txt)$/
+// Rotated logs compressed in place (u_ex210301.log.gz, W3SVC1-2021-03.zip) are logs too.
+const LOG_EXT = /\.(?:log|txt|gz|zip)$/
 
 /** Folder paths near the top (two levels; three under Velociraptor's `uploads`), for layout detection. */
 async function shallowPaths(root: string): Promise<string[][]> {

@@ -7,6 +7,7 @@ import type { ItemError } from '../shared/types.ts'
 import type { Artefact, ArtefactKind } from './artefact.ts'
 import { discoverDirectory } from './discover-dir.ts'
 import { discoverZip } from './discover-zip.ts'
+import { expandLogArchives } from './log-archives.ts'
 import { openRef } from './open.ts'
 import type { ZipLimits } from './zip/zip-types.ts'
 
@@ -105,14 +106,15 @@ export async function discoverEvidence(
       if (f.btime) extra.btime = f.btime
       return fileArtefact(f.kind, f.rel, f.fsPath, f.size, extra)
     })
+    const logs = await expandLogArchives(artefacts, opts.zip)
     return {
       ...base,
       kind: 'directory',
       layouts: d.layout.layouts,
-      artefacts,
+      artefacts: logs.artefacts,
       exchangeRoots: d.exchangeRoots,
       webRoots: d.webRoots,
-      errors: d.errors,
+      errors: [...d.errors, ...logs.errors],
     }
   }
   if (!st.isFile()) {
@@ -138,15 +140,17 @@ export async function discoverEvidence(
   }
   if (zip) {
     const z = await discoverZip(real, { maxFileBytes, ...(opts.zip ? { zip: opts.zip } : {}) })
+    const logs = await expandLogArchives(z.artefacts, opts.zip)
     const errors =
       z.artefacts.length === 0 && z.errors.some((e) => e.path === basename(real))
         ? z.errors.map((e) => (e.path === basename(real) ? { ...e, path: input } : e))
         : z.errors
+    errors.push(...logs.errors)
     return {
       ...base,
       kind: 'zip',
       layouts: z.layout.layouts,
-      artefacts: z.artefacts,
+      artefacts: logs.artefacts,
       exchangeRoots: z.exchangeRoots,
       webRoots: z.webRoots,
       errors,
@@ -164,12 +168,12 @@ export async function discoverEvidence(
       message: `${st.size} bytes is over the ${maxFileBytes}-byte limit`,
     })
   } else {
-    artefacts.push(
-      fileArtefact(kind, name, real, st.size, {
-        mtime: st.mtime.toISOString(),
-        ctime: st.ctime.toISOString(),
-      }),
-    )
+    const one = fileArtefact(kind, name, real, st.size, {
+      mtime: st.mtime.toISOString(),
+      ctime: st.ctime.toISOString(),
+    })
+    // One rotated log given alone (u_ex210301.log.gz) is read decompressed.
+    artefacts.push(...(await expandLogArchives([one])).artefacts)
   }
   return { ...base, kind: 'file', layouts: ['single-file'], artefacts, errors }
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'node:test'
+import { corpusSkip } from '../../test/helpers/corpus.ts'
+import { E16_IIS } from '../../test/helpers/exchange-tree.ts'
 import { parseApplicationHost } from './iis-config.ts'
 
 const XML = `\uFEFF<?xml version="1.0" encoding="UTF-8"?>
@@ -70,4 +74,33 @@ test('a truncated config yields what it can plus errors', () => {
   assert.equal(r.sites[0]!.apps.length, 2)
   assert.match(r.errors[0]!, /unclosed/)
   assert.deepEqual(parseApplicationHost('not xml at all').sites, [])
+})
+
+test('attribute values are decoded and markup in comments or CDATA is not read, in document order', () => {
+  const r = parseApplicationHost(`<configuration><system.applicationHost><sites>
+    <site name="Default Web Site" id="1"><application path="/">
+      <virtualDirectory path="/" physicalPath="&#37;SystemDrive&#37;\\inet&#x70;ub\\wwwroot" />
+      <![CDATA[ <!-- ]]>
+      <virtualDirectory path="/c" physicalPath="&#67;:\\ProgramData\\c" />
+      <!-- <![CDATA[ -->
+      <virtualDirectory path="/d" physicalPath="D:\\d" />
+      <![CDATA[ <virtualDirectory path="/hidden" physicalPath="C:\\x" /> ]]>
+    </application></site></sites></system.applicationHost></configuration>`)
+  assert.deepEqual(r.errors, [])
+  assert.deepEqual(r.sites[0]!.apps[0]!.vdirs, [
+    { path: '/', physicalPath: '%SystemDrive%\\inetpub\\wwwroot' },
+    { path: '/c', physicalPath: 'C:\\ProgramData\\c' },
+    { path: '/d', physicalPath: 'D:\\d' },
+  ])
+})
+
+test('the real applicationHost.config of an Exchange 2016 server', { skip: corpusSkip }, () => {
+  const r = parseApplicationHost(readFileSync(join(E16_IIS, 'applicationHost.config'), 'utf8'))
+  assert.deepEqual(r.errors, [])
+  assert.deepEqual(
+    r.sites.map((s) => s.name),
+    ['Default Web Site', 'Exchange Back End'],
+  )
+  const rpc = r.sites[1]!.apps.find((a) => a.path === '/Rpc')
+  assert.equal(rpc?.vdirs[0]?.physicalPath, '%windir%\\System32\\RpcProxy')
 })

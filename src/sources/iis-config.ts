@@ -1,7 +1,9 @@
 // Pure parse of IIS applicationHost.config (%windir%\System32\inetsrv\config): sites, virtual
 // directories, log directories and handler mappings. Element names follow the IIS configuration
 // reference (learn.microsoft.com/iis/configuration/system.applicationhost/sites). A tolerant tag
-// scanner, not a validating XML parser: a damaged file still yields what it can, plus `errors`.
+// scanner, not a validating XML parser: a damaged file still yields what it can, plus `errors`. Attribute
+// values are decoded (`&#80;rogramData` is ProgramData) and comments/CDATA skipped as IIS's reader does.
+import { decodeXmlText, stripXmlNonMarkup } from '../shared/xml-text.ts'
 
 export interface IisVdir {
   path: string
@@ -36,23 +38,9 @@ export interface ApplicationHost {
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g
 const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 
-function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s
-  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
-    const k = e.toLowerCase()
-    if (k === 'amp') return '&'
-    if (k === 'lt') return '<'
-    if (k === 'gt') return '>'
-    if (k === 'quot') return '"'
-    if (k === 'apos') return "'"
-    const n = k.startsWith('#x') ? Number.parseInt(k.slice(2), 16) : Number.parseInt(k.slice(1), 10)
-    return Number.isFinite(n) && n <= 0x10ffff ? String.fromCodePoint(n) : ''
-  })
-}
-
 function attrs(src: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const m of src.matchAll(ATTR)) out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? '')
+  for (const m of src.matchAll(ATTR)) out[m[1]!] = decodeXmlText(m[2] ?? m[3] ?? '')
   return out
 }
 
@@ -63,10 +51,7 @@ interface Frame {
 
 export function parseApplicationHost(xml: string): ApplicationHost {
   const result: ApplicationHost = { sites: [], handlers: [], errors: [] }
-  const text = xml
-    .replace(/^\uFEFF/, '')
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
-    .replace(/<\?[\s\S]*?\?>/g, '')
+  const text = stripXmlNonMarkup(xml)
   const stack: Frame[] = []
   let site: IisSite | undefined
   let app: IisApp | undefined

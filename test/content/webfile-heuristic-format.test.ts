@@ -11,6 +11,7 @@ function doc(match: unknown) {
     id: 'exh-web-t',
     title: 't',
     level: 'high',
+    proves: 'compromise',
     match,
     reasons: ['r'],
     tests: { positive: [{ name: 'a.aspx', text: 'x' }], negative: [{ name: 'b.aspx', text: 'y' }] },

@@ -10,6 +10,7 @@ export function makeRule(id: string, over: Record<string, unknown> = {}): Native
     status: 'test',
     level: 'high',
     category: 'exploitation',
+    proves: 'compromise',
     source: 'httpproxy',
     references: ['https://example.org/a'],
     match: { field: 'anchormailbox', startswith: 'ServerInfo~' },

@@ -6,8 +6,7 @@
 //   <sha256>  <path relative to the install root, forward slashes>
 // NCC Group's lists (`<hash> */serverroles/...`, file names like Exchange2019-CU8.web-files.sha256) are read
 // too, the product and build then coming from the file name.
-import type { Baseline } from '../../detect/webfile/baseline-check.ts'
-import { extensionOf } from '../../detect/webfile/hit.ts'
+import { type Baseline, folderKey } from '../../detect/webfile/baseline-check.ts'
 
 export const BASELINE_MAGIC = '# exhunt-baseline/1'
 
@@ -59,9 +58,9 @@ export function addBaselineText(into: Baseline, text: string, fileLabel: string)
       shipped = new Set()
       into.paths.set(key, shipped)
       const name = key.slice(key.lastIndexOf('/') + 1)
-      const ext = extensionOf(name)
-      const names = into.names.get(ext)
-      if (!names) into.names.set(ext, [name])
+      const folder = folderKey(key)
+      const names = into.folders.get(folder)
+      if (!names) into.folders.set(folder, [name])
       else if (!names.includes(name)) names.push(name)
     }
     shipped.add(hash)

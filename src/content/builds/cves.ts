@@ -13,6 +13,9 @@ export interface CveInfo {
   patched: string
   fixedIn?: string
   references: string[]
+  /** CVEs of the family that write a file the attacker then runs (`plants:`): a web shell used after a
+   * successful finding naming one of them, by the same IP, is named with it. */
+  plants: string[]
 }
 
 /** First day a `YYYY-MM[-DD]` date can mean, as ISO `YYYY-MM-DD`. */
@@ -57,6 +60,9 @@ export function loadCveInfo(contentRoot: string): CveInfo[] {
       patched,
       references: Array.isArray(doc.references)
         ? doc.references.filter((r): r is string => typeof r === 'string')
+        : [],
+      plants: Array.isArray(doc.plants)
+        ? doc.plants.filter((c): c is string => typeof c === 'string')
         : [],
     }
     const fixedIn = str(doc.fixed_in)

@@ -4,8 +4,10 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { corpusPath, corpusSkip, REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { tmpDir } from '../../../test/helpers/tmp.ts'
+import { compileIocs } from '../../detect/ioc/index.ts'
+import type { Finding } from '../../shared/types.ts'
 import { parseCsv } from './csv.ts'
-import { loadIocs } from './load.ts'
+import { loadIocs, mergeIocs } from './load.ts'
 
 const SHIPPED = join(REPO_ROOT, 'content', 'ioc', 'exchange-iocs.csv')
 
@@ -98,6 +100,44 @@ describe('shipped IOC content', () => {
 })
 
 describe('user feeds (--ioc)', () => {
+  test('an indicator in the shipped set and in a user feed is one IOC, one finding, both origins', () => {
+    const hash = '8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc'
+    const shipped = loadIocs([SHIPPED], { user: false }).iocs
+    const user = loadIocs([feed('cert-feed.txt', `${hash.toUpperCase()}\n198.51.100.9\n`)], {
+      user: true,
+    }).iocs
+    const merged = mergeIocs(shipped, user)
+    assert.equal(merged.length, shipped.length + 1)
+    const one = merged.filter((i) => i.value.toLowerCase() === hash)
+    assert.equal(one.length, 1)
+    assert.deepEqual(one[0]?.origins, ['mstic-azure-sentinel', 'cert-feed.txt'])
+    assert.equal(one[0]?.file, 'ioc/exchange-iocs.csv')
+    // the shipped copy is not changed by the merge
+    assert.deepEqual(shipped.find((i) => i.value === hash)?.origins, ['mstic-azure-sentinel'])
+    const found: Finding[] = []
+    compileIocs(merged).matchFile(
+      { path: 'C/inetpub/wwwroot/aspnet_client/x.aspx', sha256: hash },
+      (f) => {
+        if (f.rule.startsWith('ioc:sha256:')) found.push(f)
+      },
+    )
+    assert.equal(found.length, 1)
+    assert.deepEqual(found[0]?.ruleSource.origins, ['mstic-azure-sentinel', 'cert-feed.txt'])
+  })
+
+  test("the same indicator twice across a feed's files loads once", () => {
+    const a = feed('a.txt', '198.51.100.7\n')
+    const b = feed('b.txt', '198.51.100.7\n203.0.113.5\n')
+    const { iocs } = loadIocs([a, b], { user: true })
+    assert.deepEqual(
+      iocs.map((i) => [i.value, i.origins]),
+      [
+        ['198.51.100.7', ['a.txt', 'b.txt']],
+        ['203.0.113.5', ['b.txt']],
+      ],
+    )
+  })
+
   test('plain text: types guessed, comments skipped, defanged values refanged', () => {
     const p = feed(
       'mine.txt',

@@ -15,6 +15,7 @@ import {
 } from './formats.ts'
 import { checkTyped, guessType, refang } from './guess.ts'
 import { attribution, type OriginMeta, readOrigins } from './origins.ts'
+import { type IocProves, readIocProves } from './proves.ts'
 
 export type { Ioc, IocType } from '../../detect/ioc/types.ts'
 
@@ -23,6 +24,8 @@ const MAX_FEED_BYTES = 512 * 1024 * 1024
 export interface LoadIocsOptions {
   /** true for --ioc feeds: display path as given, origin = the file name, no origins.yml. */
   user: boolean
+  /** What each type proves; shipped files default to the proves.yml beside them (content/ioc/). */
+  proves?: IocProves
 }
 
 function readRows(text: string, format: FeedFormat): { rows: RawIoc[]; error?: string } {
@@ -83,6 +86,15 @@ export function loadIocFile(
         join(basename(dirname(file)), 'origins.yml'),
         issues,
       )
+  const proves: IocProves =
+    opts.proves ??
+    (opts.user
+      ? new Map()
+      : readIocProves(
+          join(dirname(file), 'proves.yml'),
+          join(basename(dirname(file)), 'proves.yml'),
+          issues,
+        ))
   const format = sniffFormat(text)
   const { rows, error } = readRows(text, format)
   if (error) issues.push({ file: display, path: 'line 1', severity: 'error', message: error })
@@ -134,6 +146,8 @@ export function loadIocFile(
     }
     if (row.notes) ioc.notes = row.notes
     if (row.severity) ioc.severity = row.severity
+    const p = proves.get(typed.type)
+    if (p) ioc.proves = p
     iocs.push(ioc)
   }
   return { iocs, issues, format }
@@ -143,14 +157,51 @@ export function loadIocs(
   files: string[],
   opts: LoadIocsOptions,
 ): { iocs: Ioc[]; issues: ContentIssue[] } {
-  const iocs: Ioc[] = []
+  const lists: Ioc[][] = []
   const issues: ContentIssue[] = []
+  const first = files[0]
+  // The shipped files share one table, read (and its problems reported) once.
+  const proves =
+    opts.proves ??
+    (opts.user || first === undefined
+      ? undefined
+      : readIocProves(
+          join(dirname(first), 'proves.yml'),
+          join(basename(dirname(first)), 'proves.yml'),
+          issues,
+        ))
   for (const f of files) {
-    const r = loadIocFile(f, opts)
-    iocs.push(...r.iocs)
+    const r = loadIocFile(f, proves ? { ...opts, proves } : opts)
+    lists.push(r.iocs)
     issues.push(...r.issues)
   }
-  return { iocs, issues }
+  return { iocs: mergeIocs(...lists), issues }
+}
+
+/**
+ * One indicator per type and value, whoever lists it: a hash in the shipped set and in a user's feed
+ * is one finding naming both origins, not two findings for one file or line. The first list keeps
+ * its file, attribution, notes and severity (the shipped set comes first); origins are the union.
+ */
+export function mergeIocs(...lists: (readonly Ioc[])[]): Ioc[] {
+  const by = new Map<string, Ioc>()
+  for (const list of lists) {
+    for (const ioc of list) {
+      const key = `${ioc.type}\0${ioc.value.toLowerCase()}`
+      const had = by.get(key)
+      if (!had) {
+        by.set(key, { ...ioc, origins: [...ioc.origins] })
+        continue
+      }
+      for (const o of ioc.origins) if (!had.origins.includes(o)) had.origins.push(o)
+      if (had.notes === undefined && ioc.notes !== undefined) had.notes = ioc.notes
+      if (had.severity === undefined && ioc.severity !== undefined) had.severity = ioc.severity
+      for (const k of ['license', 'url', 'author'] as const) {
+        if (had[k] === undefined && ioc[k] !== undefined) had[k] = ioc[k]
+      }
+    }
+  }
+  return [...by.values()]
 }
 
 /** The shipped indicator files: content/ioc/*.csv and *.txt, in name order. */

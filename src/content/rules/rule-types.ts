@@ -1,5 +1,5 @@
 // The native rule as the loader hands it to the engine: validated, normalised, plain data.
-import type { Category, LogType, Phase, Severity } from '../../shared/types.ts'
+import type { Category, LogType, Phase, Proof, Severity } from '../../shared/types.ts'
 
 export const STRING_OPERATORS = [
   'equals',
@@ -85,6 +85,8 @@ export interface NativeRule {
   readonly status: RuleStatus
   readonly level: Severity
   readonly category: Category
+  /** The most a finding of this rule proves (success); an `attempt` outcome caps it at `attempt`. */
+  readonly proves: Proof
   readonly phase?: Phase
   readonly source: readonly LogType[]
   /** Lowercased; a record's subtype must be one of them. */

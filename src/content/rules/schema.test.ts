@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
-import { CATEGORIES, LOG_TYPES, PHASES, SEVERITIES } from '../../shared/types.ts'
+import { CATEGORIES, LOG_TYPES, PHASES, PROOFS, SEVERITIES } from '../../shared/types.ts'
 import { RULE_STATUSES, STRING_OPERATORS } from './rule-types.ts'
 
 const schema = JSON.parse(
@@ -18,6 +18,7 @@ test('the JSON schema lists the same operators, enums and required keys as the l
   )
   assert.deepEqual(schema.properties.level.enum, [...SEVERITIES])
   assert.deepEqual(schema.properties.category.enum, [...CATEGORIES])
+  assert.deepEqual(schema.properties.proves.enum, [...PROOFS])
   assert.deepEqual(schema.properties.phase.enum, [...PHASES])
   assert.deepEqual(schema.properties.status.enum, [...RULE_STATUSES])
   assert.deepEqual(schema.properties.source.oneOf[0].enum, [...LOG_TYPES])
@@ -26,6 +27,7 @@ test('the JSON schema lists the same operators, enums and required keys as the l
     'id',
     'level',
     'match',
+    'proves',
     'references',
     'source',
     'status',

@@ -13,6 +13,7 @@ export function goodDoc(over: Record<string, unknown> = {}): Record<string, unkn
     status: 'test',
     level: 'high',
     category: 'exploitation',
+    proves: 'attempt',
     source: 'httpproxy',
     references: ['https://example.org/advisory'],
     match: { all: [{ field: 'anchormailbox', startswith: 'ServerInfo~' }] },
@@ -84,12 +85,30 @@ describe('validateRuleDoc', () => {
       'id',
       'level',
       'match',
+      'proves',
       'references',
       'source',
       'status',
       'tests',
       'title',
     ])
+  })
+
+  test('a rule without proves is dropped with a message that says what to add', () => {
+    const { proves: _, ...doc } = goodDoc() as Record<string, unknown>
+    const r = validateRuleDoc(doc, FILE)
+    assert.equal(r.rule, undefined)
+    const issue = r.issues.find((i) => i.path === 'proves')
+    assert.equal(issue?.severity, 'error')
+    assert.match(
+      issue?.message ?? '',
+      /add 'proves: context \| suspicion \| attempt \| compromise'/,
+    )
+    const bad = validateRuleDoc({ ...doc, proves: 'maybe' }, FILE)
+    assert.match(
+      bad.issues.find((i) => i.path === 'proves')?.message ?? '',
+      /'maybe' is not one of/,
+    )
   })
 
   test('a rule with only warnings is kept', () => {
@@ -143,7 +162,7 @@ describe('loadNativeRules', () => {
     const dir = join(root, 'rules', 'native', 'test')
     mkdirSync(dir, { recursive: true })
     const yaml = (id: string) =>
-      `id: ${id}\ntitle: T\nstatus: test\nlevel: low\ncategory: ioc\nsource: iis\nreferences: [https://x.org]\n` +
+      `id: ${id}\ntitle: T\nstatus: test\nlevel: low\ncategory: ioc\nproves: context\nsource: iis\nreferences: [https://x.org]\n` +
       `match: { field: cs-uri-stem, contains: /owa/ }\n` +
       `tests: { positive: [{ cs-uri-stem: /owa/x }], negative: [{ cs-uri-stem: /ecp/ }] }\n`
     writeFileSync(join(dir, 'exh-a.yml'), yaml('exh-a'))

@@ -1,4 +1,6 @@
 // One parsed YAML document → NativeRule, or every problem in it (file + field path) at once. Pure.
+
+import { provesField } from '../../shared/proves.ts'
 import {
   CATEGORIES,
   type Category,
@@ -20,6 +22,7 @@ const KNOWN_KEYS = new Set([
   'status',
   'level',
   'category',
+  'proves',
   'phase',
   'source',
   'subtype',
@@ -90,6 +93,7 @@ export function validateRuleDoc(
   const status = oneOf<RuleStatus>('status', RULE_STATUSES, true)
   const level = oneOf<Severity>('level', SEVERITIES, true)
   const category = oneOf<Category>('category', CATEGORIES, true)
+  const proves = provesField(doc.proves, issue)
   const phase = oneOf<Phase>('phase', PHASES, false)
   const author = str('author', false)
   const date = str('date', false)
@@ -153,6 +157,7 @@ export function validateRuleDoc(
     status: status!,
     level: level!,
     category: category!,
+    proves: proves!,
     ...(phase ? { phase } : {}),
     source: source!,
     ...(subtype ? { subtype } : {}),

@@ -9,6 +9,7 @@ import type {
   HeuristicCondition,
 } from '../../detect/webfile/heuristics.ts'
 import { regexPrefilter } from '../../detect/webfile/regex-prefilter.ts'
+import { provesField } from '../../shared/proves.ts'
 import { SEVERITIES, type Severity } from '../../shared/types.ts'
 
 export interface HeuristicSample {
@@ -137,6 +138,8 @@ export function compileHeuristic(
   const level = doc.level as Severity
   if (!SEVERITIES.includes(level))
     problems.push(`${rel}: level must be one of ${SEVERITIES.join(', ')}`)
+  // A heuristic without `proves` still runs (as a file to review) but is a content error lint reports.
+  const proves = provesField(doc.proves, (_, m) => problems.push(`${rel}: ${m}`)) ?? 'suspicion'
   const reasons = Array.isArray(doc.reasons) ? doc.reasons.map(String) : []
   if (reasons.length === 0) problems.push(`${rel}: reasons needs at least one line`)
   const match = compileCondition(doc.match, `${rel}: match`, problems)
@@ -145,6 +148,7 @@ export function compileHeuristic(
     id,
     title: String(doc.title ?? ''),
     level,
+    proves,
     match,
     reasons,
     source: {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { identifierGlob, type YaraContextFilter } from '../../detect/yara/context-filter.ts'
-import { SEVERITIES, type Severity } from '../../shared/types.ts'
+import { isProof, PROOFS, SEVERITIES, type Severity } from '../../shared/types.ts'
 
 export const CONTEXT_FILTERS_FILE = join('rules', 'yara', 'context-filters.yml')
 
@@ -41,22 +41,42 @@ export function loadYaraContextFilters(contentRoot: string): {
     if (!strings?.every((s) => s.startsWith('$'))) bad("strings: a non-empty list of '$name' globs")
     if (!SEVERITIES.includes(o.level as Severity)) bad(`level: one of ${SEVERITIES.join(', ')}`)
     if (typeof o.reason !== 'string' || !o.reason.trim()) bad('reason: the text a responder reads')
-    let inside: RegExp | undefined
-    try {
-      inside = new RegExp(String(o.inside ?? ''), 'g')
-      if (!o.inside) bad('inside: a regular expression for the benign spans')
-    } catch (err) {
-      bad(`inside: bad regex: ${(err as Error).message}`)
+    if (o.proves !== undefined && !isProof(o.proves)) bad(`proves: one of ${PROOFS.join(', ')}`)
+    const span = (k: 'inside' | 'outside'): RegExp | undefined => {
+      if (o[k] === undefined) return undefined
+      try {
+        if (typeof o[k] !== 'string' || !o[k]) throw new Error('a regular expression')
+        return new RegExp(o[k], 'gi')
+      } catch (err) {
+        bad(`${k}: bad regex: ${(err as Error).message}`)
+        return undefined
+      }
     }
-    if (problems.some((p) => p.startsWith(`${where}:`)) || !rules || !strings || !inside) return
-    filters.push({
+    const inside = span('inside')
+    const outside = span('outside')
+    if (o.inside === undefined && o.outside === undefined)
+      bad(
+        'inside: a regular expression for the benign spans (or outside: one for the excluded spans)',
+      )
+    let extensions: Set<string> | undefined
+    if (o.extensions !== undefined) {
+      const ext = list('extensions')
+      if (!ext) bad('extensions: a non-empty list of file extensions')
+      else extensions = new Set(ext.map((e) => e.toLowerCase().replace(/^\./, '')))
+    }
+    if (problems.some((p) => p.startsWith(`${where}:`)) || !rules || !strings) return
+    const f: YaraContextFilter = {
       id: o.id as string,
       rules: new Set(rules),
       strings: identifierGlob(strings),
-      inside,
       level: o.level as Severity,
+      proves: isProof(o.proves) ? o.proves : 'context',
       reason: (o.reason as string).trim(),
-    })
+    }
+    if (inside) f.inside = inside
+    if (outside) f.outside = outside
+    if (extensions) f.extensions = extensions
+    filters.push(f)
   })
   return { filters, problems }
 }

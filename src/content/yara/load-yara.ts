@@ -6,7 +6,15 @@ import { compile, validate, type YaraX } from '@litko/yara-x'
 import { parse } from 'yaml'
 import type { YaraContextFilter } from '../../detect/yara/context-filter.ts'
 import type { YaraRuleInfo } from '../../detect/yara/yara-hits.ts'
+import type { Proof } from '../../shared/types.ts'
+import type { ContentIssue } from '../issues.ts'
 import { CONTEXT_FILTERS_FILE, loadYaraContextFilters } from './load-context-filters.ts'
+import {
+  loadVendoredProves,
+  ownRuleProves,
+  VENDORED_PROVES_FILE,
+  vendoredProof,
+} from './load-yara-proves.ts'
 
 /** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
 export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
@@ -28,6 +36,8 @@ export interface CompiledYara {
   sources: string[]
   /** Context filters (content/rules/yara/context-filters.yml) for hits of these rules. */
   filters: YaraContextFilter[]
+  /** Content errors that keep the rules running: a rule without a `proves` declaration. */
+  issues: ContentIssue[]
 }
 
 interface VendorSource {
@@ -64,8 +74,8 @@ function vendorSources(vendorDir: string): VendorSource[] {
 
 const RULE_NAME = /^[ \t]*(?:(?:private|global)[ \t]+)*rule[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm
 
-function ruleNames(source: string): string[] {
-  return [...source.matchAll(RULE_NAME)].map((m) => m[1] as string)
+function ruleNames(source: string): { name: string; index: number }[] {
+  return [...source.matchAll(RULE_NAME)].map((m) => ({ name: m[1] as string, index: m.index }))
 }
 
 const defineVariables = Object.fromEntries(YARA_EXTERNALS.map((k) => [k, '']))
@@ -87,14 +97,14 @@ export function loadYara(
 ): CompiledYara {
   const vendorDir = join(contentRoot, 'rules', 'vendor', 'yara')
   const sources = vendorSources(vendorDir)
+  const vendored = yarFiles(vendorDir)
+  // Without vendored rules (another --content folder) there is nothing to declare.
+  const declared = vendored.length ? loadVendoredProves(contentRoot) : { entries: [], issues: [] }
+  const issues: ContentIssue[] = [...declared.issues]
   const rules = new Map<string, YaraRuleInfo>()
   const skipped: YaraSkip[] = []
   const accepted: { file: string; text: string }[] = []
-  const candidates = [
-    ...yarFiles(vendorDir),
-    ...yarFiles(join(contentRoot, 'rules', 'yara')),
-    ...extraFiles,
-  ]
+  const candidates = [...vendored, ...yarFiles(join(contentRoot, 'rules', 'yara')), ...extraFiles]
   for (const path of candidates) {
     const rel = path.startsWith(contentRoot) ? relative(contentRoot, path) : path
     let text: string
@@ -113,7 +123,8 @@ export function loadYara(
       })
       continue
     }
-    const names = ruleNames(text)
+    const found = ruleNames(text)
+    const names = found.map((n) => n.name)
     const dupe = names.find((n) => rules.has(n))
     if (dupe) {
       skipped.push({
@@ -135,7 +146,24 @@ export function loadYara(
           }
         : { file: rel, url: `file://${path}`, license: 'user-supplied' }
     if (vendor?.author) info.defaultAuthor = vendor.author
-    for (const n of names) rules.set(n, info)
+    const own =
+      vendor || !path.startsWith(contentRoot) ? undefined : ownRuleProves(text, found, rel, issues)
+    for (const n of names) {
+      // A rule with no declaration still runs, as a file to review, and lint reports it.
+      let proves: Proof = 'suspicion'
+      if (vendor) {
+        const d = vendoredProof(declared.entries, vendorRel, n)
+        if (d) proves = d.proves
+        else if (declared.entries.length > 0)
+          issues.push({
+            file: VENDORED_PROVES_FILE,
+            path: `${vendorRel}: ${n}`,
+            severity: 'error',
+            message: `no entry declares what vendored rule ${n} proves: add its file and name (or a pattern) with proves: compromise | attempt | suspicion | context and a reason`,
+          })
+      } else if (own) proves = own.get(n) ?? proves
+      rules.set(n, { ...info, proves })
+    }
     accepted.push({ file: rel, text })
   }
   let scanner: YaraX | null = null
@@ -160,6 +188,7 @@ export function loadYara(
     skipped,
     sources: accepted.map((a) => a.text),
     filters: ctxFilters.filters,
+    issues,
   }
 }
 

@@ -1,6 +1,6 @@
 // Shapes of the post-exploitation artefact heuristics (content/rules/artefacts/*.yml, format in
 // docs/content-format.md is mirrored by compile-rules.ts) and of what the pure evaluator receives.
-import type { Phase, RuleSource, Severity } from '../../shared/types.ts'
+import type { Phase, Proof, RuleSource, Severity } from '../../shared/types.ts'
 
 /** What a rule looks at: any file, an archive's members, a scheduled task, a config's entries, an IIS vdir. */
 export const ARTEFACT_TARGETS = ['file', 'archive', 'task', 'config', 'iis-vdir'] as const
@@ -16,6 +16,9 @@ export const LOCATION_CLASSES = [
   'web-root',
   'wer',
   'exchange',
+  'exchange-web',
+  'shell-drop',
+  'other-site',
   'system32-tasks',
 ] as const
 export type LocationClass = (typeof LOCATION_CLASSES)[number]
@@ -59,6 +62,8 @@ export interface CompiledArtefactRule {
   id: string
   title: string
   level: Severity
+  /** What a hit proves on its own (content `proves:`). */
+  proves: Proof
   target: ArtefactTarget
   phase?: Phase
   attack: string[]

@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { compileArtefactRules } from './compile-rules.ts'
 import { configEntries } from './config-entries.ts'
 import { artefactFinding, artefactHits } from './evaluate.ts'
-import { locationsOf } from './location.ts'
+import { locationsOf, normalisePath } from './location.ts'
 import { runArtefactRuleTests, sampleInput } from './rule-tests.ts'
 import { taskCommands } from './task-xml.ts'
 
@@ -29,7 +29,7 @@ describe('artefact rules content', () => {
     const c = compileArtefactRules([
       {
         file: 'rules/artefacts/exh-art-x.yml',
-        text: "id: exh-art-x\ntitle: t\nlevel: low\ncategory: post-exploitation\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
+        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
       },
     ])
     assert.deepEqual(c.issues, [])
@@ -44,7 +44,7 @@ describe('artefact rules content', () => {
     ])
     assert.equal(bad.rules.rules.length, 0)
     const paths = bad.issues.map((i) => i.path).sort()
-    assert.deepEqual(paths, ['category', 'level', 'match'])
+    assert.deepEqual(paths, ['category', 'level', 'match', 'proves'])
     assert.ok(bad.issues.every((i) => i.file === 'rules/artefacts/exh-art-bad.yml'))
   })
 })
@@ -60,6 +60,40 @@ describe('locations', () => {
     assert.ok(locationsOf('x', 'C:\\ProgramData\\Microsoft\\Windows\\WER\\Temp\\a.mdmp').has('wer'))
     assert.equal(locationsOf('x', 'D:\\Backups\\programdata.zip').size, 0)
     assert.ok(!locationsOf('x', 'C:\\Windows\\System32\\lsass.exe').has('windows-temp'))
+  })
+  test("Exchange's web folders, shell-drop folders and ordinary sites, wherever Exchange is installed", () => {
+    const at = (p: string) => [...locationsOf('x', p)].sort().join(' ')
+    assert.equal(
+      at('D:\\Exchange\\V15\\ClientAccess\\owa\\web.config'),
+      'exchange exchange-web web-root',
+    )
+    assert.equal(at('C:\\Windows\\System32\\RpcProxy\\web.config'), 'exchange-web')
+    assert.equal(at('C:\\inetpub\\wwwroot\\web.config'), 'exchange-web web-root')
+    assert.equal(at('C:\\inetpub\\wwwroot\\forum\\web.config'), 'other-site web-root')
+    assert.equal(at('C:\\inetpub\\wwwroot\\aspnet_client\\web.config'), 'shell-drop web-root')
+    assert.equal(
+      at(
+        'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\ecp\\auth\\x.aspx',
+      ),
+      'exchange exchange-web shell-drop web-root',
+    )
+    assert.equal(at('D:\\Sites\\app\\web.config'), '')
+    assert.equal(locationsOf('C/inetpub/wwwroot/n2cms/web.config').has('other-site'), true)
+  })
+  test('paths are compared as Windows opens them', () => {
+    assert.equal(
+      normalisePath('\\\\?\\C:\\Windows\\System32\\inetsrv\\..\\..\\..\\ProgramData\\.\\x.dll'),
+      'c:/programdata/x.dll',
+    )
+    assert.equal(normalisePath('C:\\..\\..\\Windows\\x.dll'), 'c:/windows/x.dll')
+    assert.equal(
+      normalisePath('%ProgramFiles(x86)%\\IIS\\x.dll'),
+      'c:/program files (x86)/iis/x.dll',
+    )
+    assert.equal(
+      normalisePath('%ExchangeInstallPath%Bin\\kerbauth.dll'),
+      'c:/program files/microsoft/exchange server/v15/bin/kerbauth.dll',
+    )
   })
 })
 
@@ -82,6 +116,15 @@ describe('task and config extraction', () => {
       'handler\tname=h\tpath=*.x\tverb=*\ttype=a.b',
       'module\tname=m\ttype=evil.mod, evil',
       'globalmodule\tname=g\timage=c:\\windows\\system32\\inetsrv\\x.dll',
+    ])
+  })
+  test('config entries decode character references and skip comments and CDATA in document order', () => {
+    const xml = `<globalModules><![CDATA[ <!-- ]]><add name="a" image="&#67;:\\&#x50;rogramData\\a.dll" />
+      <!-- <![CDATA[ --><add name="b" image="&#37;windir&#37;\\System32\\inetsrv\\b.dll" />
+      <![CDATA[ <add name="hidden" image="D:\\x.dll" /> ]]></globalModules>`
+    assert.deepEqual(configEntries(xml), [
+      'globalmodule\tname=a\timage=c:\\programdata\\a.dll',
+      'globalmodule\tname=b\timage=c:\\windows\\system32\\inetsrv\\b.dll',
     ])
   })
 })

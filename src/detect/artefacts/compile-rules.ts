@@ -2,7 +2,8 @@
 // hunt/scan-artefacts.ts). Every problem is collected with file and field; a rule with an error is dropped.
 import { parse } from 'yaml'
 import type { ContentIssue } from '../../content/issues.ts'
-import { PHASES, type Phase, SEVERITIES, type Severity } from '../../shared/types.ts'
+import { provesField } from '../../shared/proves.ts'
+import { PHASES, type Phase, type Proof, SEVERITIES, type Severity } from '../../shared/types.ts'
 import {
   ARTEFACT_TARGETS,
   type ArtefactSample,
@@ -64,6 +65,7 @@ export function compileArtefactRule(
   if (id && !file.endsWith(`${id}.yml`)) err('id', `file name must be ${id}.yml`)
   const level = doc.level as Severity
   if (!SEVERITIES.includes(level)) err('level', `level must be one of ${SEVERITIES.join(', ')}`)
+  const proves: Proof = provesField(doc.proves, err) ?? 'suspicion'
   if (doc.category !== undefined && doc.category !== 'post-exploitation')
     err('category', 'category must be post-exploitation')
   const target = doc.target as ArtefactTarget
@@ -85,6 +87,7 @@ export function compileArtefactRule(
     id,
     title: String(doc.title ?? ''),
     level,
+    proves,
     target,
     attack: Array.isArray(doc.attack) ? doc.attack.map(String) : [],
     match: compileCondition(doc.match, file, 'match', issues),

@@ -3,6 +3,7 @@
 // described are registered: "Anatomy of native IIS malware", 2021), managed modules (<modules>,
 // <httpModules>), handler mappings (<handlers>, <httpHandlers>) and the handlers' accessPolicy.
 // Format: `<kind>\t<attr>=<value>\t...`, values lowercased with environment variables expanded.
+import { decodeXmlText, stripXmlNonMarkup } from '../../shared/xml-text.ts'
 import { normalisePath } from './location.ts'
 
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g
@@ -16,17 +17,11 @@ const CONTAINERS: Record<string, string> = {
 }
 const KEEP = ['name', 'path', 'verb', 'type', 'modules', 'scriptprocessor', 'image', 'precondition']
 
-function decodeXml(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) =>
-    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
-  )
-}
-
 function attrs(src: string): Map<string, string> {
   const out = new Map<string, string>()
   for (const m of src.matchAll(ATTR)) {
     const k = m[1]!.toLowerCase()
-    let v = decodeXml(m[2] ?? m[3] ?? '').toLowerCase()
+    let v = decodeXmlText(m[2] ?? m[3] ?? '').toLowerCase()
     if (k === 'image' || k === 'scriptprocessor') v = normalisePath(v).replace(/\//g, '\\')
     out.set(k, v)
   }
@@ -34,7 +29,7 @@ function attrs(src: string): Map<string, string> {
 }
 
 export function configEntries(xml: string): string[] {
-  const text = xml.replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+  const text = stripXmlNonMarkup(xml)
   const out: string[] = []
   const stack: string[] = []
   for (const m of text.matchAll(TAG)) {

@@ -2,7 +2,13 @@
 // rule names it, every rule that fired is listed in reasons, the file's facts ride along.
 
 import { findingId } from '../../shared/finding-id.ts'
-import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
+import {
+  type FileFacts,
+  type Finding,
+  PROOFS,
+  type Proof,
+  severityRank,
+} from '../../shared/types.ts'
 import type {
   ArtefactInput,
   ArtefactTarget,
@@ -45,6 +51,8 @@ export function artefactFinding(
 ): Finding | undefined {
   if (hits.length === 0) return undefined
   const top = strongest(hits)
+  // One decisive rule is enough, whichever names the finding.
+  const proves = PROOFS[Math.max(...hits.map((h) => PROOFS.indexOf(h.proves)))] as Proof
   const where = input.windowsPath ?? input.path
   const id = findingId('artefact', ctx.target, input.path, ctx.key)
   const fields: Record<string, string> = { rules: hits.map((h) => h.id).join(', '), ...ctx.fields }
@@ -56,7 +64,8 @@ export function artefactFinding(
     severity: top.level,
     category: 'post-exploitation',
     // A dump, staged archive or persistence on disk is the attacker's action already done.
-    outcome: severityRank(top.level) >= severityRank('high') ? 'success' : 'unknown',
+    outcome: proves === 'compromise' ? 'success' : 'unknown',
+    proves,
     cves: [],
     attack: [...new Set(hits.flatMap((h) => h.attack))],
     source: { path: input.path },

@@ -4,6 +4,7 @@
 import { webLocation } from '../webfile/web-path.ts'
 import type { LocationClass } from './artefact-rule.ts'
 
+// Longest names first: %ProgramFiles(x86)% before %ProgramFiles%. IIS and Task Scheduler expand these.
 const ENV: [RegExp, string][] = [
   [/%programdata%/gi, 'c:/programdata'],
   [/%allusersprofile%/gi, 'c:/programdata'],
@@ -11,18 +12,42 @@ const ENV: [RegExp, string][] = [
   [/%(?:windir|systemroot)%/gi, 'c:/windows'],
   [/%systemdrive%/gi, 'c:'],
   [/%(?:temp|tmp)%/gi, 'c:/windows/temp'],
-  [/%programfiles%/gi, 'c:/program files'],
+  [/%programfiles\(x86\)%/gi, 'c:/program files (x86)'],
+  [/%(?:programfiles|programw6432)%/gi, 'c:/program files'],
+  [/%commonprogramfiles%/gi, 'c:/program files/common files'],
   [/%exchangeinstallpath%/gi, 'c:/program files/microsoft/exchange server/v15/'],
 ]
 
-/** Lowercased, forward slashes, environment variables expanded, no repeated or trailing slashes. */
+/**
+ * Lowercased, forward slashes, environment variables expanded, `\\?\` / `\\.\` device prefixes and `.`/`..`
+ * segments resolved (as Windows does before it opens the file: `inetsrv\..\..\..\ProgramData\x.dll` is
+ * in ProgramData), no repeated or trailing slashes.
+ */
 export function normalisePath(p: string): string {
   let s = p.replace(/\\/g, '/')
   if (s.includes('%')) for (const [re, v] of ENV) s = s.replace(re, v)
-  return s
+  s = s
     .toLowerCase()
+    .replace(/^\/\/[?.]\/(?=[a-z]:)/, '')
     .replace(/\/{2,}/g, '/')
-    .replace(/\/$/, '')
+  if (/(^|\/)\.\.?(\/|$)/.test(s)) s = resolveDots(s)
+  return s.replace(/\/$/, '')
+}
+
+function resolveDots(p: string): string {
+  const out: string[] = []
+  const parts = p.split('/')
+  for (const [i, part] of parts.entries()) {
+    if (part === '.') continue
+    // Never climb above a drive root (`c:`), as Windows does not.
+    if (part === '..') {
+      if (out.length > 1 || (out.length === 1 && !/^[a-z]:$/.test(out[0]!))) out.pop()
+      continue
+    }
+    if (part === '' && i > 0 && i < parts.length - 1) continue
+    out.push(part)
+  }
+  return out.join('/')
 }
 
 /** Drive-relative segments: `c:/programdata/x` → [programdata, x]; display paths like `C/ProgramData/x` too. */
@@ -59,7 +84,24 @@ export function locationsOf(path: string, windowsPath?: string): Set<LocationCla
     out.add('user-temp')
   if (indexOfSeq(segs.slice(top), ['microsoft', 'windows', 'wer']) >= 0) out.add('wer')
   if (indexOfSeq(segs, ['system32', 'tasks']) >= 0) out.add('system32-tasks')
-  if (indexOfSeq(segs, ['microsoft', 'exchange server']) >= 0) out.add('exchange')
-  if (webLocation(p) || indexOfSeq(segs, ['inetpub', 'wwwroot']) >= 0) out.add('web-root')
+  const web = webLocation(p)
+  const wwwroot = indexOfSeq(segs, ['inetpub', 'wwwroot'])
+  if (web || wwwroot >= 0) out.add('web-root')
+  // An Exchange install is found by its structure (FrontEnd\HttpProxy, ClientAccess) wherever it lies.
+  if (web?.exchange || indexOfSeq(segs, ['microsoft', 'exchange server']) >= 0) out.add('exchange')
+  // Exchange's own web folders: its virtual directories' homes, the back end's /Rpc (%windir%\System32\
+  // RpcProxy), and the files directly in the Default Web Site root (inetpub\wwwroot), whose web.config
+  // every front-end virtual directory inherits; not the applications in folders below it.
+  const siteRoot = wwwroot >= 0 && segs.length - wwwroot <= 3
+  if (web?.exchange || siteRoot || at(['windows', 'system32', 'rpcproxy'])) out.add('exchange-web')
+  // Where the 2021 intrusions dropped shells: aspnet_client, owa\auth, ecp\auth (Microsoft, 2021-03-02).
+  if (
+    segs.includes('aspnet_client') ||
+    indexOfSeq(segs, ['owa', 'auth']) >= 0 ||
+    indexOfSeq(segs, ['ecp', 'auth']) >= 0
+  )
+    out.add('shell-drop')
+  if (out.has('web-root') && !out.has('exchange-web') && !out.has('shell-drop'))
+    out.add('other-site')
   return out
 }

@@ -1,6 +1,8 @@
 // Scheduled task definitions (C:\Windows\System32\Tasks\**, Task Scheduler XML schema,
 // learn.microsoft.com/windows/win32/taskschd/task-scheduler-schema): what each <Exec> action runs, as one
 // command line per action with environment variables expanded, and the ComHandler actions by CLSID.
+import { decodeXmlText } from '../../shared/xml-text.ts'
+
 const EXEC = /<Exec\b[^>]*>([\s\S]*?)<\/Exec\s*>/gi
 const COMMAND = /<Command\b[^>]*>([\s\S]*?)<\/Command\s*>/i
 const ARGS = /<Arguments\b[^>]*>([\s\S]*?)<\/Arguments\s*>/i
@@ -13,21 +15,12 @@ const ENV: [RegExp, string][] = [
   [/%(?:temp|tmp)%/gi, 'C:\\Windows\\Temp'],
 ]
 
+/** Element text: references decoded outside CDATA sections, CDATA taken literally (XML 1.0 §2.7). */
 function text(s: string): string {
   return s
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-    .replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
-      const k = e.toLowerCase()
-      if (k === 'amp') return '&'
-      if (k === 'lt') return '<'
-      if (k === 'gt') return '>'
-      if (k === 'quot') return '"'
-      if (k === 'apos') return "'"
-      const n = k.startsWith('#x')
-        ? Number.parseInt(k.slice(2), 16)
-        : Number.parseInt(k.slice(1), 10)
-      return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : ''
-    })
+    .split(/<!\[CDATA\[([\s\S]*?)\]\]>/)
+    .map((part, i) => (i % 2 ? part : decodeXmlText(part)))
+    .join('')
     .trim()
 }
 

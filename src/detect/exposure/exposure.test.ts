@@ -4,7 +4,13 @@ import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { loadCveInfo, windowStart } from '../../content/builds/cves.ts'
 import { loadBuildTableChecked } from '../../content/builds/load.ts'
-import { exposureFor, missesProxyLogonUpdate, normaliseBuild, pickBuild } from './index.ts'
+import {
+  exposureFor,
+  makeBuildTable,
+  missesProxyLogonUpdate,
+  normaliseBuild,
+  pickBuild,
+} from './index.ts'
 
 const CONTENT = join(REPO_ROOT, 'content')
 const { table, issues } = loadBuildTableChecked(CONTENT)
@@ -129,6 +135,56 @@ describe('pickBuild', () => {
       ])?.build,
       '15.1.2375.7',
     )
+  })
+})
+
+describe('update to install', () => {
+  test('2016 CU23 Oct25SU missing Dec25SU, Feb26SU and Aug26SU: CU23 Aug26SU, by release date', () => {
+    const e = exposureFor(table, '15.1.2507.61', 'x')
+    assert.equal(e.versionName, 'CU23 Oct25SU')
+    for (const c of ['CVE-2025-64666', 'CVE-2026-21527', 'CVE-2026-62910'])
+      assert.ok(
+        e.missing.some((m) => m.cve === c),
+        c,
+      )
+    assert.deepEqual(e.update, {
+      name: 'CU23 Aug26SU',
+      product: 'Exchange Server 2016',
+      build: '15.1.2507.72',
+      releaseDate: '2026-08-11',
+    })
+  })
+
+  test('2019 CU14 stays on its CU line when CU14 and CU15 updates of the same day fix it all', () => {
+    const e = exposureFor(table, '15.2.1544.36', 'x')
+    assert.equal(e.update?.name, 'CU14 Aug26SU')
+    assert.equal(e.update?.product, 'Exchange Server 2019')
+  })
+
+  test('the earliest update that fixes everything, not a later row with nothing new', () => {
+    const row = (versionName: string, build: string, releaseDate: string, fixes: string[]) => ({
+      product: 'Exchange Server 2016',
+      versionName,
+      build,
+      releaseDate,
+      fixes,
+    })
+    const t = makeBuildTable(
+      [
+        row('CU1', '15.1.100.1', '2025-01-01', []),
+        row('CU1 Oct25SU', '15.1.100.5', '2025-10-14', ['CVE-A']),
+        row('CU1 Feb26SU', '15.1.100.7', '2026-02-10', ['CVE-B']),
+        row('CU1 May26HU', '15.1.100.9', '2026-05-07', []),
+      ],
+      { fixes: [], products: [], markers: {} },
+    )
+    assert.equal(exposureFor(t, '15.1.100.1', 'x').update?.name, 'CU1 Feb26SU')
+  })
+
+  test('a fully patched build has no update to install', () => {
+    const e = exposureFor(table, '15.1.2507.72', 'x')
+    assert.deepEqual(e.missing, [])
+    assert.equal(e.update, undefined)
   })
 })
 

@@ -1,6 +1,6 @@
 // What a build lacks: every fix a later build of its product line carries, with the first update that
 // brings it and what else the fix needs. Pure; the table comes from content/builds.
-import type { Exposure, MissingFix } from '../../shared/types.ts'
+import type { Exposure, MissingFix, UpdateRef } from '../../shared/types.ts'
 import { compareBuilds, lineOf, normaliseBuild } from './normalise.ts'
 import type { BuildRow, BuildTable } from './table.ts'
 
@@ -84,6 +84,8 @@ export function exposureFor(table: BuildTable, build: string, buildSource: strin
     }
   }
   out.missing = [...missing.values()]
+  const update = updateFixingAll(line, row, out.missing)
+  if (update) out.update = update
   for (const id of have) {
     const caveat = table.caveats.fixes.find((c) => c.cves?.includes(id))?.caveat
     if (caveat && !out.caveats.includes(`${id}: ${caveat}`)) out.caveats.push(`${id}: ${caveat}`)
@@ -98,6 +100,40 @@ export function exposureFor(table: BuildTable, build: string, buildSource: strin
   }
   for (const p of table.caveats.products) if (p.product === row.product) out.caveats.push(p.caveat)
   return out
+}
+
+/**
+ * The update to install: among the later builds of the line whose fixes cover everything missing, the
+ * earliest released (by the table's release date, never by name: "CU23 Oct25SU" sorts after
+ * "CU23 Aug26SU" as text), then one on this build's own CU, then the lowest build.
+ */
+function updateFixingAll(
+  line: readonly BuildRow[],
+  row: BuildRow,
+  missing: readonly MissingFix[],
+): UpdateRef | undefined {
+  if (missing.length === 0) return undefined
+  const base = baseName(row)
+  let best: BuildRow | undefined
+  for (const r of line) {
+    if (compareBuilds(r.build, row.build) <= 0) continue
+    const have = fixesPresent(line, r)
+    if (!missing.every((m) => have.has(m.cve))) continue
+    if (!best || rank(r, best, base, row.product) < 0) best = r
+  }
+  if (!best) return undefined
+  return {
+    name: best.versionName,
+    product: best.product,
+    build: best.build,
+    releaseDate: best.releaseDate,
+  }
+}
+
+function rank(a: BuildRow, b: BuildRow, base: string, product: string): number {
+  if (a.releaseDate !== b.releaseDate) return a.releaseDate < b.releaseDate ? -1 : 1
+  const own = (r: BuildRow) => (r.product === product ? 0 : 2) + (baseName(r) === base ? 0 : 1)
+  return own(a) - own(b) || compareBuilds(a.build, b.build)
 }
 
 /** true when the build lacks the March 2021 ProxyLogon update (the `MAR21SU` marker). */

@@ -101,6 +101,8 @@ export function iocFinding(ioc: Ioc, hit: HitContext, isFile: boolean): Finding 
     severity: ioc.severity ?? DEFAULT_SEVERITY[ioc.type],
     category: 'ioc',
     outcome: hit.outcome,
+    // Undeclared (a feed loaded without the content's table): a lead to review, never proof.
+    proves: ioc.proves ?? 'suspicion',
     cves,
     attack,
     source: hit.line === undefined ? { path: hit.path } : { path: hit.path, line: hit.line },
@@ -114,9 +116,10 @@ export function iocFinding(ioc: Ioc, hit: HitContext, isFile: boolean): Finding 
       ...(ioc.url ? { url: ioc.url } : {}),
       ...(ioc.author ? { author: ioc.author } : {}),
     },
-    fields: { indicator: ioc.value, type: ioc.type, [hit.where]: hit.matched },
+    fields: { [hit.where]: hit.matched, indicator: ioc.value, type: ioc.type },
     reasons,
   }
+  if (hit.line !== undefined) finding.matched = [hit.where]
   const phase = phaseOf(ioc, isFile)
   if (phase) finding.phase = phase
   if (hit.time) finding.time = hit.time

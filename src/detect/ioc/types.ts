@@ -1,5 +1,5 @@
 // An indicator of compromise as the loaders hand it to the matcher: value, kind and who published it.
-import type { Severity } from '../../shared/types.ts'
+import type { Proof, Severity } from '../../shared/types.ts'
 
 export const IOC_TYPES = [
   'sha256',
@@ -38,4 +38,6 @@ export interface Ioc {
   url?: string
   author?: string
   severity?: Severity
+  /** What a match proves on its own (content/ioc/proves.yml, by type). */
+  proves?: Proof
 }

@@ -15,6 +15,10 @@ export interface CompiledRule {
   readonly subtypes?: ReadonlySet<string>
   /** Alternatives of literals that must all appear in a line it matches; null: no such literals. */
   readonly prefilter: readonly Conjunction[] | null
+  /** Fields its `all`/`any` conditions and its success test read, in rule order: shown first. */
+  readonly matched: readonly string[]
+  /** `matched`, then the rule's own `fields` (time last: the finding has its own time). */
+  readonly shown: readonly string[]
 }
 
 export interface CompiledRuleSet {
@@ -53,6 +57,7 @@ export function compileRules(
         ...(rule.outcome?.success ? { success: compileCondition(rule.outcome.success, opts) } : {}),
         ...(rule.subtype ? { subtypes: new Set(rule.subtype) } : {}),
         prefilter: conditionPrefilter(rule.match),
+        ...shownFields(rule),
       }
     } catch (e) {
       const engine = opts.untrusted ? ' with RE2 (no lookaround or backreferences)' : ''
@@ -96,6 +101,31 @@ export function compileRules(
     byId: (id) => byId.get(id),
   }
   return { set, issues }
+}
+
+const TIME_FIELDS = new Set(['datetime', 'date', 'time', 'date-time'])
+
+/** The fields a line matched on (not the `none`/`not` ones: those are what it is not), then the rest. */
+function shownFields(rule: NativeRule): { matched: string[]; shown: string[] } {
+  const matched: string[] = []
+  const walk = (c: Condition) => {
+    if (c.kind === 'group') {
+      for (const x of c.all ?? []) walk(x)
+      for (const x of c.any ?? []) walk(x)
+      return
+    }
+    if (c.kind === 'exists' && !c.exists) return
+    if (!matched.includes(c.field)) matched.push(c.field)
+  }
+  walk(rule.match)
+  if (rule.outcome?.success) walk(rule.outcome.success)
+  const rest = rule.fields.filter((f) => !matched.includes(f))
+  const shown = [
+    ...matched,
+    ...rest.filter((f) => !TIME_FIELDS.has(f)),
+    ...rest.filter((f) => TIME_FIELDS.has(f)),
+  ]
+  return { matched, shown }
 }
 
 /** RE2 refuses some JavaScript syntax (lookaround, backreferences): name each such regex by its field path. */

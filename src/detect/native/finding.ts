@@ -24,6 +24,8 @@ export interface FindingInput {
   userAgents: string[]
   raw: string
   fields?: Record<string, string>
+  /** Keys of `fields` the rule matched on. */
+  matched?: string[]
   reasons?: string[]
 }
 
@@ -35,6 +37,7 @@ export function buildFinding(rule: NativeRule, x: FindingInput): Finding {
     severity: severityFor(rule, x.outcome),
     category: rule.category,
     outcome: x.outcome,
+    proves: rule.proves,
     cves: [...rule.cves],
     attack: [...rule.attack],
     source: { path: x.path, line: x.line },
@@ -50,6 +53,7 @@ export function buildFinding(rule: NativeRule, x: FindingInput): Finding {
   if (rule.phase) f.phase = rule.phase
   if (x.time) f.time = x.time
   if (x.fields && Object.keys(x.fields).length > 0) f.fields = x.fields
+  if (x.fields && x.matched && x.matched.length > 0) f.matched = x.matched
   if (x.reasons) f.reasons = x.reasons
   return f
 }

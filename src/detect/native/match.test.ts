@@ -74,6 +74,7 @@ describe('createMatcher', () => {
         severity: 'high',
         category: 'exploitation',
         outcome: 'success',
+        proves: 'compromise',
         phase: 'initial-access',
         cves: ['CVE-2021-26855'],
         attack: ['T1190'],
@@ -93,10 +94,42 @@ describe('createMatcher', () => {
           url: 'https://example.org/first',
         },
         fields: { anchormailbox: 'ServerInfo~x/ecp/y', httpstatus: '241' },
+        matched: ['anchormailbox', 'httpstatus'],
       },
     )
     assert.equal(b.outcome, 'attempt')
     assert.equal(b.severity, 'medium')
+  })
+
+  test("fields start with the ones that matched, then the rule's list, time last", () => {
+    const { found } = run(
+      [
+        makeRule('exh-ssrf', {
+          ...SSRF,
+          fields: ['datetime', 'clientipaddress', 'urlhost', 'urlstem', 'anchormailbox'],
+        }),
+      ],
+      [
+        rec(7, {
+          datetime: '2021-03-03T06:10:05.402Z',
+          clientipaddress: '104.140.114.110',
+          urlhost: 'mail.contoso.com',
+          urlstem: '/ecp/y.js',
+          anchormailbox: 'ServerInfo~a]@exch01:444/mapi/emsmdb/?#',
+          httpstatus: '200',
+        }),
+      ],
+    )
+    const f = found[0] as Finding
+    assert.deepEqual(Object.keys(f.fields ?? {}), [
+      'anchormailbox',
+      'httpstatus',
+      'clientipaddress',
+      'urlhost',
+      'urlstem',
+      'datetime',
+    ])
+    assert.deepEqual(f.matched, ['anchormailbox', 'httpstatus'])
   })
 
   test('finding ids are stable across runs', () => {

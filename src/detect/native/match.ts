@@ -73,10 +73,11 @@ export function createMatcher(
       return
     }
     const fields: Record<string, string> = {}
-    for (const name of rule.fields) {
+    for (const name of c.shown) {
       const v = reader.value(name)
-      if (v !== undefined) fields[name] = v
+      if (v !== undefined && v !== '') fields[name] = v
     }
+    const matched = c.matched.filter((n) => n in fields)
     const f = buildFinding(rule, {
       id: findingId(rule.id, rec.path, rec.line),
       outcome: outcomeOf(c, reader),
@@ -89,6 +90,7 @@ export function createMatcher(
       userAgents: rec.userAgent ? [rec.userAgent] : [],
       raw: rec.raw,
       fields,
+      matched,
     })
     st.kept++
     st.last = f

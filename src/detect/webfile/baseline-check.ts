@@ -1,6 +1,6 @@
 // Known-good allowlist checks: a shipped hash silences a file; an unknown server-side file under an
-// Exchange web folder is reviewed; a name imitating a shipped one is suspicious.
-import type { WebFileInfo, WebHit } from './hit.ts'
+// Exchange web folder is reviewed; a name imitating one shipped in the same folder is suspicious.
+import { extensionOf, type WebFileInfo, type WebHit } from './hit.ts'
 import { lookalikeOf } from './lookalike.ts'
 import type { WebLocation } from './web-path.ts'
 
@@ -18,12 +18,24 @@ export interface Baseline {
   hashes: Map<string, number[]>
   /** Normalised path key (`frontend/httpproxy/owa/auth/logon.aspx`) → shipped hashes. */
   paths: Map<string, Set<string>>
-  /** Extension → lowercased shipped file names with it. */
-  names: Map<string, string[]>
+  /** Folder key (`frontend/httpproxy/owa/auth`, build folders as `*`) → lowercased names shipped there. */
+  folders: Map<string, string[]>
+}
+
+/**
+ * The folder part of a baseline key, with build-numbered folders (`owa/auth/15.1.2176/...`) as `*`, so a
+ * look-alike is compared with what ships next to it whatever build the baseline and the server are.
+ */
+export function folderKey(key: string): string {
+  const cut = key.lastIndexOf('/')
+  return (cut < 0 ? '' : key.slice(0, cut))
+    .split('/')
+    .map((s) => (/^\d+\.\d+\.\d+(\.\d+)?$/.test(s) ? '*' : s))
+    .join('/')
 }
 
 export function emptyBaseline(): Baseline {
-  return { sets: [], hashes: new Map(), paths: new Map(), names: new Map() }
+  return { sets: [], hashes: new Map(), paths: new Map(), folders: new Map() }
 }
 
 /**
@@ -71,6 +83,8 @@ export function baselineHits(
         rule: 'exh-web-shipped-file-modified',
         title: 'Exchange-shipped file differs from every known-good build',
         severity: 'low',
+        // Every security update changes shipped files: against another build's list this is expected.
+        proves: 'context',
         source: sourceOf(baseline),
         reasons: [
           `${loc.key} is shipped by Exchange but its SHA-256 matches none of the baselines (${builds}); a later security update also changes it, so compare with a baseline of the installed build`,
@@ -78,13 +92,21 @@ export function baselineHits(
       },
     ]
   }
-  const imitated = lookalikeOf(file.name, baseline.names.get(file.ext) ?? [])
+  // Only next to the files it imitates: login.aspx in a forum is not a copy of OWA's logon.aspx.
+  const imitated = loc.key
+    ? lookalikeOf(
+        file.name,
+        (baseline.folders.get(folderKey(loc.key)) ?? []).filter((n) => extensionOf(n) === file.ext),
+      )
+    : undefined
   if (imitated) {
     return [
       {
         rule: 'exh-web-lookalike-name',
         title: 'File name imitates a file Exchange ships',
         severity: 'medium',
+        // The name is the attacker's habit, but only the content (scanned beside) shows a shell.
+        proves: 'suspicion',
         source: sourceOf(baseline),
         reasons: [
           `${file.name} is not shipped by Exchange (${builds}) but is a near copy of the shipped name ${imitated}, a trick used to hide web shells among Exchange's own files`,
@@ -106,6 +128,7 @@ export function baselineHits(
       rule: 'exh-web-unknown-file',
       title: 'Server-side file not shipped by Exchange in an Exchange web folder (review)',
       severity: 'low',
+      proves: 'suspicion',
       source: sourceOf(baseline),
       reasons: [
         `${file.ext || 'extension-less'} file at ${loc.urlPath} is not in the known-good baselines (${builds}); review whether an administrator or product put it there`,

@@ -1,5 +1,5 @@
 // Evaluates our web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) on one file.
-import type { RuleSource, Severity } from '../../shared/types.ts'
+import type { Proof, RuleSource, Severity } from '../../shared/types.ts'
 import type { WebFileInfo, WebHit } from './hit.ts'
 import {
   type LiteralIndex,
@@ -28,6 +28,8 @@ export interface CompiledHeuristic {
   id: string
   title: string
   level: Severity
+  /** What a hit proves on its own (content `proves:`). */
+  proves: Proof
   match: HeuristicCondition
   reasons: string[]
   source: RuleSource
@@ -128,6 +130,7 @@ export function heuristicHits(h: CompiledHeuristics, input: HeuristicInput): Web
       rule: r.id,
       title: r.title,
       severity: r.level,
+      proves: r.proves,
       source: r.source,
       reasons: r.reasons.map((x) => `${x} [heuristic ${r.id}]`),
       cves: r.cves,

@@ -1,10 +1,12 @@
 // One rule, heuristic or baseline check that fired on a file; web-finding.ts folds them into one finding.
-import type { RuleSource, Severity } from '../../shared/types.ts'
+import type { Proof, RuleSource, Severity } from '../../shared/types.ts'
 
 export interface WebHit {
   rule: string
   title: string
   severity: Severity
+  /** What this hit proves on its own (the rule's `proves:`); the file's finding carries the strongest. */
+  proves: Proof
   source: RuleSource
   /** Why it fired, including the attribution the rule's licence asks for. */
   reasons: string[]

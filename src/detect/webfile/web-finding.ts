@@ -2,7 +2,13 @@
 // heuristic is listed in reasons with its source, and the file's facts ride along.
 
 import { findingId } from '../../shared/finding-id.ts'
-import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
+import {
+  type FileFacts,
+  type Finding,
+  PROOFS,
+  type Proof,
+  severityRank,
+} from '../../shared/types.ts'
 import type { WebHit } from './hit.ts'
 import type { WebLocation } from './web-path.ts'
 
@@ -43,6 +49,13 @@ function partRead(file: ScannedFile): string {
   return tail > 0 ? `its first ${head} and last ${tail} bytes` : `only its first ${head} bytes`
 }
 
+/** The most any hit on the file proves: one decisive rule is enough, whatever named the finding. */
+function strongestProof(hits: readonly WebHit[]): Proof {
+  let best = 0
+  for (const h of hits) best = Math.max(best, PROOFS.indexOf(h.proves))
+  return PROOFS[best] as Proof
+}
+
 export function webFileFinding(
   hits: readonly WebHit[],
   file: ScannedFile,
@@ -50,6 +63,7 @@ export function webFileFinding(
 ): Finding | undefined {
   if (hits.length === 0) return undefined
   const top = strongest(hits)
+  const proves = strongestProof(hits)
   const serious = severityRank(top.severity) >= severityRank('medium')
   const paths = [file.windowsPath ?? file.path]
   if (loc) paths.push(loc.urlPath)
@@ -84,8 +98,9 @@ export function webFileFinding(
     title: serious ? `Web shell suspected: ${top.title}` : `Review web file: ${top.title}`,
     severity: top.severity,
     category: 'webshell',
-    // A shell on disk is the attacker's foothold already in place.
-    outcome: severityRank(top.severity) >= severityRank('high') ? 'success' : 'unknown',
+    // A shell on disk is the attacker's foothold already in place; a file to review shows no outcome.
+    outcome: proves === 'compromise' ? 'success' : 'unknown',
+    proves,
     phase: 'persistence',
     cves: [...new Set(hits.flatMap((h) => h.cves ?? []))],
     attack: [...new Set(hits.flatMap((h) => h.attack ?? []))],

@@ -1,6 +1,6 @@
 // YARA matches as web hits, carrying the author, upstream link and licence each vendored rule requires
 // (DRL 1.1 §2: keep the author and a link to the rule and licence in any message a match produces).
-import type { RuleSource, Severity } from '../../shared/types.ts'
+import type { Proof, RuleSource, Severity } from '../../shared/types.ts'
 import type { WebHit } from '../webfile/hit.ts'
 import { applyContextFilters, type YaraContextFilter } from './context-filter.ts'
 
@@ -15,6 +15,8 @@ export interface YaraMatchLike {
 export interface YaraHitContext {
   filters: readonly YaraContextFilter[]
   scanned: (m: YaraMatchLike) => Uint8Array
+  /** Lowercased extension of the scanned file, for filters limited to some file types. */
+  ext?: string
 }
 
 export interface YaraRuleInfo {
@@ -25,6 +27,8 @@ export interface YaraRuleInfo {
   license: string
   /** Author when the rule's meta has none. */
   defaultAuthor?: string
+  /** What a match proves (vendored-proves.yml, or the meta of our own rules). */
+  proves?: Proof
 }
 
 /**
@@ -75,6 +79,8 @@ export function yaraHits(
       rule: `yara:${m.ruleIdentifier}`,
       title: description,
       severity: severityFromScore(meta.score),
+      // Unknown (user) rules are files to review.
+      proves: info?.proves ?? 'suspicion',
       source,
       reasons,
       cves: [
@@ -85,7 +91,14 @@ export function yaraHits(
     const first = m.matches[0]
     if (first) hit.excerpt = first.data.slice(0, 300)
     if (context?.filters.length)
-      applyContextFilters(context.filters, m.ruleIdentifier, m.matches, context.scanned(m), hit)
+      applyContextFilters(
+        context.filters,
+        m.ruleIdentifier,
+        m.matches,
+        context.scanned(m),
+        hit,
+        context.ext,
+      )
     out.push(hit)
   }
   return out

@@ -16,6 +16,8 @@ header.banner .inner{max-width:1200px;margin:0 auto;padding:0 24px}
 .v-attempted{background:linear-gradient(90deg,#a15c00,#dd8a0e)}
 .v-exposed{background:linear-gradient(90deg,#5b2a86,#8e44ad)}
 .v-clean{background:linear-gradient(90deg,#1e6b3a,#2f9e5b)}
+.v-suspicious{background:linear-gradient(90deg,#8a6d00,#c9a000)}
+.v-no-evidence{background:linear-gradient(90deg,#3d4650,#66717d)}
 .meta{color:var(--muted);margin:12px 0 0;font-size:13px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:18px 0;padding:16px 20px}
 h2{font-size:16px;margin:0 0 10px;text-transform:uppercase;letter-spacing:.05em;color:#303a4b}

@@ -3,8 +3,10 @@ import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, RuleSource, TimelineEntry } from '../../shared/types.ts'
 import { severityRank } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
+import { fieldsLine, shownFields } from '../fields.ts'
 import { byTime, groupByRule } from '../group.ts'
 import { bytes, num, ts } from '../text/layout.ts'
+import { unreadSentence } from '../unread.ts'
 import { TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { CSP, CSS, JS } from './assets.ts'
 
@@ -56,7 +58,8 @@ function summary(r: HuntReport): string {
   if (groups.length === 0) return ''
   const rows = groups
     .map((g) => {
-      const ex = g.findings[0]?.evidence ?? ''
+      const first = g.findings[0]
+      const ex = [first ? fieldsLine(first) : '', first?.evidence ?? ''].filter(Boolean).join('\n')
       return `<tr><td>${sevBadge(g.severity)}</td><td><b>${esc(g.title)}</b><div class="small mono">${esc(g.rule)}${g.cves.length ? ` · ${esc(g.cves.join(', '))}` : ''}</div>${ex ? `<details><summary class="small">example</summary><pre>${esc(ex)}</pre></details>` : ''}</td><td class="out-${esc(g.outcome)}">${esc(g.outcome)}</td><td class="num">${num(g.count)}</td><td class="mono">${esc(ts(g.first))}<br>${esc(ts(g.last))}</td><td class="mono">${list(g.ips.slice(0, 8))}${g.ips.length > 8 ? `<br>+${g.ips.length - 8}` : ''}</td></tr>`
     })
     .join('')
@@ -101,6 +104,14 @@ function actors(timeline: readonly TimelineEntry[]): string {
   return `<section><h2>Actors (${a.length})</h2><table><thead><tr><th>IP</th><th>max</th><th>first / last</th><th class="num">events</th><th style="width:30%">when</th><th>rules</th></tr></thead><tbody>${timelineRows(a)}</tbody></table></section>`
 }
 
+/** A log finding's fields, matched ones first, above its raw line. */
+function fieldsTable(f: Finding): string {
+  const rows = shownFields(f)
+  if (rows.length === 0) return ''
+  const matched = new Set(f.matched ?? [])
+  return `<table class="small"><tbody>${rows.map(([k, v]) => `<tr><th class="mono">${matched.has(k) ? `<b>${esc(k)}</b>` : esc(k)}</th><td class="mono">${esc(v)}</td></tr>`).join('')}</tbody></table>`
+}
+
 function findingRow(f: Finding): string {
   const where = f.source.line ? `${f.source.path}:${f.source.line}` : f.source.path
   const ind = f.indicators
@@ -108,6 +119,7 @@ function findingRow(f: Finding): string {
     f.reasons?.length
       ? `<ul class="reasons">${f.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`
       : '',
+    fieldsTable(f),
     f.evidence ? `<pre>${esc(f.evidence)}</pre>` : '',
     ind.paths.length
       ? `<div class="small">paths: <span class="mono">${esc(ind.paths.join(', '))}</span></div>`
@@ -124,7 +136,7 @@ function findingRow(f: Finding): string {
     f.related?.length
       ? `<div class="small">related: <span class="mono">${esc(f.related.join(', '))}</span></div>`
       : '',
-    `<div class="small">id <span class="mono">${esc(f.id)}</span> · ${esc(f.ruleSource.engine)}: ${link(f.ruleSource.url, f.ruleSource.file)}${f.folded ? ` · +${esc(f.folded)} folded` : ''}</div>`,
+    `<div class="small">proves ${esc(f.proves)} · id <span class="mono">${esc(f.id)}</span> · ${esc(f.ruleSource.engine)}: ${link(f.ruleSource.url, f.ruleSource.file)}${f.folded ? ` · +${esc(f.folded)} folded` : ''}</div>`,
   ].join('')
   return `<tr data-sev="${severityRank(f.severity)}"><td class="mono" data-v="${esc(f.time ?? '')}">${esc(ts(f.time))}</td><td data-v="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td class="out-${esc(f.outcome)}">${esc(f.outcome)}</td><td><details><summary><b>${esc(f.title)}</b> <span class="small mono">${esc(f.rule)}</span></summary>${more}</details></td><td class="mono">${list(ind.ips)}</td><td class="small mono">${esc(where)}</td></tr>`
 }
@@ -145,7 +157,13 @@ function coverage(r: HuntReport): string {
     )
     .join('')
   const warnings = r.coverage.warnings.map((w) => `<div class="warn">${esc(w)}</div>`).join('')
-  return `<section><h2>Coverage</h2>${rows ? `<table><thead><tr><th>logs</th><th class="num">files</th><th class="num">size</th><th class="num">lines</th><th>oldest</th><th>newest</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing was read.</p>'}${warnings}</section>`
+  const unread = (r.coverage.unread ?? [])
+    .map(
+      (u) =>
+        `<div class="warn unread">${esc(unreadSentence(u))}${u.examples.length ? `<br><span class="mono small">${u.examples.map(esc).join('<br>')}${u.files > u.examples.length ? '<br>…' : ''}</span>` : ''}</div>`,
+    )
+    .join('')
+  return `<section><h2>Coverage</h2>${rows ? `<table><thead><tr><th>logs</th><th class="num">files</th><th class="num">size</th><th class="num">lines</th><th>oldest</th><th>newest</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing was read.</p>'}${unread}${warnings}</section>`
 }
 
 function exposure(r: HuntReport): string {

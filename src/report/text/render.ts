@@ -3,7 +3,9 @@ import { createColors } from 'picocolors'
 import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
+import { fieldsLine } from '../fields.ts'
 import { byTime, groupByRule } from '../group.ts'
+import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { bytes, num, plural, shorten, table, ts, wrap } from './layout.ts'
 
@@ -63,7 +65,12 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
         out.push(...wrap(`IPs: ${ips}`, width, '            '))
       }
       const ex = g.findings[0]
-      if (ex?.evidence) out.push(c.dim(`            > ${shorten(ex.evidence, width - 14)}`))
+      const matched = ex ? fieldsLine(ex) : ''
+      if (matched) out.push(`            > ${shorten(matched, width - 14)}`)
+      if (ex?.evidence) {
+        const lead = matched ? '              ' : '            > '
+        out.push(c.dim(`${lead}${shorten(ex.evidence, width - lead.length)}`))
+      }
     }
   }
 
@@ -151,6 +158,13 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       ),
     )
   }
+  for (const u of r.coverage.unread ?? []) {
+    out.push(...wrap(unreadSentence(u), width, `  ${c.yellow('-')} `, '    '))
+    if (u.examples.length > 0) {
+      const more = u.files > u.examples.length ? ', …' : ''
+      out.push(...wrap(`e.g. ${u.examples.join(', ')}${more}`, width, '    ', '    '))
+    }
+  }
   for (const w of r.coverage.warnings) out.push(...wrap(w, width, `  ${c.yellow('!')} `, '    '))
 
   head('Exposure')
@@ -213,17 +227,19 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
 
 function banner(c: Colors, v: Verdict, width: number): string[] {
   const tag = ` ${v.toUpperCase()} `
-  const paint = {
+  const paint: Record<Verdict, (s: string) => string> = {
     compromised: c.bgRed,
     attempted: c.bgYellow,
+    suspicious: c.bgYellow,
     exposed: c.bgMagenta,
     clean: c.bgGreen,
-  }[v]
+    'no-evidence': c.bgWhite,
+  }
   const fg = v === 'compromised' || v === 'exposed' ? c.white : c.black
   const rule = '━'.repeat(width)
   return [
     rule,
-    `${c.bold(paint(fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
+    `${c.bold(paint[v](fg(tag)))}  ${c.bold(shorten(VERDICT_HEADLINE[v], width - tag.length - 2))}`,
     rule,
   ]
 }
@@ -249,7 +265,7 @@ function findingLines(c: Colors, f: Finding, width: number): string[] {
     '',
     `  ${paintSeverity(c, f.severity, f.severity.toUpperCase().padEnd(8))}  ${shorten(`${ts(f.time)}  ${f.rule}${f.folded ? ` (+${f.folded} folded)` : ''}`, width - 12)}`,
     ...wrap(
-      `${f.title} [${f.category}, ${f.outcome}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
+      `${f.title} [${f.category}, ${f.outcome}, proves ${f.proves}${f.cves.length ? `, ${f.cves.join(', ')}` : ''}]`,
       width,
       '    ',
     ),
@@ -265,6 +281,8 @@ function findingLines(c: Colors, f: Finding, width: number): string[] {
     if (v.length) lines.push(...wrap(`${k}: ${v.join(', ')}`, width, '    '))
   }
   for (const reason of f.reasons ?? []) lines.push(...wrap(reason, width, '    • ', '      '))
+  const matched = fieldsLine(f)
+  if (matched) lines.push(...wrap(shorten(matched, (width - 6) * 3), width, '    > ', '      '))
   if (f.evidence)
     lines.push(...wrap(shorten(f.evidence, (width - 6) * 3), width, '    > ', '      ').map(c.dim))
   lines.push(

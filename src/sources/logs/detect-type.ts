@@ -45,7 +45,8 @@ function normalisePath(path: string): string {
 
 /** Type and subtype implied by where the file sits, or null. */
 export function typeFromPath(path: string): DetectedType | null {
-  const norm = normalisePath(path)
+  // A rotated log keeps its type under its compressed name: u_ex210301.log.gz.
+  const norm = normalisePath(path).replace(/\.gz$/i, '')
   for (const [re, logType] of PATH_TYPES) {
     const m = re.exec(norm)
     if (!m) continue

@@ -130,6 +130,31 @@ function isLogPath(
   )
 }
 
+/**
+ * Rotated logs compressed by an admin or a script: any `.gz` or `.zip` in a log folder, or one named
+ * like a log once the suffix is off (`u_ex210301.log.gz`, `u_ex210301.zip`, `HttpProxy_2021030101.gz`).
+ * Judged by name only: discovery never decompresses; the reader finds the type from the inner header.
+ */
+function isLogArchive(
+  segs: readonly string[],
+  name: string,
+  e: string,
+  ctx: ClassifyContext,
+): boolean {
+  const dir = segs.slice(0, -1)
+  if (isLogPath([...dir, 'x.log'], 'x.log', 'log', ctx)) return true
+  const inner = name.slice(0, -(e.length + 1))
+  if (e === 'gz' && ctx.loose && ext(inner) === 'log') return true
+  const asLog = ext(inner) ? inner : `${inner}.log`
+  return isLogPath([...dir, asLog], asLog, ext(asLog), ctx)
+}
+
+/** How a log artefact is packed, from its name: read through gunzip, or expanded as a zip. */
+export function logPacking(name: string): 'gzip' | 'zip' | undefined {
+  const e = ext(name.toLowerCase())
+  return e === 'gz' ? 'gzip' : e === 'zip' ? 'zip' : undefined
+}
+
 /** Kind of the file at `segs` (normalised, relative to the evidence root), or null to skip it unread. */
 export function classifySegments(
   segs: readonly string[],
@@ -139,6 +164,9 @@ export function classifySegments(
   const e = ext(name)
   if (e === 'evtx') return 'evtx'
   if (isLogPath(segs, name, e, ctx)) return 'log'
+  if ((e === 'gz' || e === 'zip') && isLogArchive(segs, name, e, ctx)) return 'log'
+  // Logs packed in a format not read here (7z, rar, bz2, ...): listed, so the report counts them unread.
+  if (ARCHIVE_EXT.has(e) && isLogArchive(segs, name, e, ctx)) return 'other'
   const parent = segs[segs.length - 2]
   if (parent === 'bin' && (name === 'exsetup.exe' || name === 'microsoft.exchange.diagnostics.dll'))
     return 'binary'

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
@@ -13,7 +14,7 @@ import type { Finding, ItemError } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import { fileArtefact } from './scan-files.test-helper.ts'
-import { type FileScanContext, scanWebFiles } from './scan-files.ts'
+import { type FileScanContext, type IocFileInput, scanWebFiles } from './scan-files.ts'
 
 const CONTENT = join(REPO_ROOT, 'content')
 const CHOPPER = '<%@ Page Language="Jscript"%><%eval(Request.Item["z"],"unsafe");%>'
@@ -93,23 +94,85 @@ describe('scanWebFiles on synthetic files', () => {
     assert.deepEqual(by.get('c.aspx')?.cves, ['CVE-2021-27065'])
   })
 
-  test('an oversized file is an EXH_ERR_FILE_TOO_LARGE error and the scan goes on', async () => {
+  test('an oversized page is scanned in part: head hash, name/path IOCs, a medium finding and a note', async () => {
     const d = tmpDir()
-    const big = write(d, 'big.aspx', Buffer.alloc(4096, 0x41))
+    const bytes = Buffer.alloc(4096, 0x41)
+    const big = write(d, 'big.aspx', bytes)
     const shell = write(d, 'x.aspx', CHOPPER)
+    const seen: IocFileInput[] = []
     const { findings, errors, stats } = await scan(
       [fileArtefact(big, 'big.aspx'), fileArtefact(shell, 'x.aspx')],
-      ctx({ maxFileBytes: 1024 }),
+      ctx({ maxFileBytes: 1024, iocFile: (file) => void seen.push(file) }),
     )
     assert.deepEqual(
       errors.map((e) => [e.code, e.path]),
       [['EXH_ERR_FILE_TOO_LARGE', 'big.aspx']],
     )
-    assert.deepEqual(
-      findings.map((f) => f.source.path),
-      ['x.aspx'],
+    assert.match(errors[0]?.message ?? '', /its first 1024 and last 1024 bytes were scanned/)
+    const f = findings.find((x) => x.source.path === 'big.aspx')
+    assert.equal(f?.rule, 'exh-web-oversized-server-page')
+    assert.equal(f?.severity, 'medium')
+    // The hash is of the first bytes only, labelled so; no whole-file hash is claimed.
+    const head = createHash('sha256').update(bytes.subarray(0, 1024)).digest('hex')
+    assert.deepEqual(f?.file, {
+      size: 4096,
+      headSha256: head,
+      headBytes: 1024,
+      mtime: f?.file?.mtime,
+    })
+    assert.equal(f?.fields?.headSha256, `SHA-256 of the first 1024 bytes: ${head}`)
+    assert.equal(f?.fields?.sha256, undefined)
+    assert.ok(
+      f?.reasons?.some((r) => r.includes('its first 1024 and last 1024 bytes were scanned')),
     )
-    assert.equal(stats.files, 1)
+    // Name and path indicators are still checked, hash indicators are not (there is no file hash).
+    const input = seen.find((x) => x.path === 'big.aspx')
+    assert.deepEqual(input, { path: 'big.aspx', size: 4096 })
+    assert.deepEqual(findings.map((x) => x.source.path).sort(), ['big.aspx', 'x.aspx'])
+    assert.equal(stats.files, 2)
+  })
+
+  test('a shell padded behind its code is still found in the head of an oversized page', async () => {
+    const d = tmpDir()
+    const padded = write(
+      d,
+      'p.aspx',
+      Buffer.concat([Buffer.from(CHOPPER), Buffer.alloc(8192, 0x20)]),
+    )
+    const { findings } = await scan([fileArtefact(padded, 'p.aspx')], ctx({ maxFileBytes: 2048 }))
+    assert.equal(findings.length, 1)
+    assert.ok(severityRank(findings[0]?.severity ?? 'info') >= severityRank('high'))
+    const rules = findings[0]?.fields?.rules ?? ''
+    assert.match(rules, /exh-web-eval-request-input/)
+    assert.match(rules, /exh-web-oversized-server-page/)
+  })
+
+  test('a shell padded before its code is found in the tail of an oversized page', async () => {
+    const d = tmpDir()
+    const padded = write(
+      d,
+      't.aspx',
+      Buffer.concat([Buffer.alloc(8192, 0x20), Buffer.from(CHOPPER)]),
+    )
+    const { findings } = await scan([fileArtefact(padded, 't.aspx')], ctx({ maxFileBytes: 2048 }))
+    assert.match(findings[0]?.fields?.rules ?? '', /exh-web-eval-request-input/)
+    // Only the head is hashed: the SHA-256 of 2048 blanks.
+    const blanks = createHash('sha256').update(Buffer.alloc(2048, 0x20)).digest('hex')
+    assert.equal(findings[0]?.file?.headSha256, blanks)
+  })
+
+  test('an oversized file that is not a server page leaves only the note', async () => {
+    const d = tmpDir()
+    const js = write(d, 'app.js', Buffer.alloc(4096, 0x20))
+    const { findings, errors } = await scan(
+      [fileArtefact(js, 'app.js')],
+      ctx({ maxFileBytes: 1024 }),
+    )
+    assert.deepEqual(findings, [])
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['EXH_ERR_FILE_TOO_LARGE'],
+    )
   })
 
   test('a known-good hash stays silent even when a heuristic fires; facts and URL path are reported', async () => {

@@ -12,10 +12,11 @@ import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { WebWorkerData } from './webfile-job.ts'
 import { scanWebFilesInWorkers, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
-import { readStreamCapped, tooLarge } from './webfile-read.ts'
+import { partlyScanned, readStreamCapped, readWebFile } from './webfile-read.ts'
 import {
   type IocFileInput,
   scanWebFileBytes,
+  type WebFileMeta,
   type WebScanEngine,
   yaraNotCompiled,
 } from './webfile-scan.ts'
@@ -99,11 +100,20 @@ async function scanHere(
     while (next < artefacts.length) {
       const a = artefacts[next++] as Artefact
       try {
-        if (a.size > ctx.maxFileBytes) throw tooLarge(a.path, ctx.maxFileBytes)
-        const data = await readStreamCapped(a.open(), a.path, ctx.maxFileBytes)
-        sink.progress?.(data.length)
         const errors: ItemError[] = []
-        const f = scanWebFileBytes(engine, a, data, errors)
+        let data: Buffer
+        let meta: WebFileMeta = a
+        if (a.size > ctx.maxFileBytes) {
+          // Too large to scan whole: its head (hashed) and tail are scanned, its name and path checked.
+          const read = await readWebFile(a.ref, a.path, a.size, ctx.maxFileBytes, () => a.open())
+          data = read.bytes
+          meta = { ...a, fullSize: a.size, headBytes: read.headBytes ?? data.length }
+          errors.push(toItemError(partlyScanned(a.path, a.size, ctx.maxFileBytes, read), a.path))
+        } else {
+          data = await readStreamCapped(a.open(), a.path, ctx.maxFileBytes)
+        }
+        sink.progress?.(data.length)
+        const f = scanWebFileBytes(engine, meta, data, errors)
         for (const e of errors) sink.error(e)
         if (f) sink.finding(f)
         files++

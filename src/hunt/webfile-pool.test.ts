@@ -120,3 +120,38 @@ test('two workers find the same as this thread on the web-shell corpus (maliciou
     ['not-a-file'],
   )
 })
+
+test('workers scan an oversized page in part, exactly as this thread does', async () => {
+  const d = tmpDir()
+  const p = join(d, 'big.aspx')
+  writeFileSync(p, `<%@ Page Language="C#" %>${' '.repeat(5000)}`)
+  const arts = [fileArtefact(p, 'inetpub/wwwroot/aspnet_client/big.aspx')]
+  const yara = loadYara(CONTENT, [], { compile: false })
+  const heuristics = loadHeuristics(CONTENT)
+  const data = {
+    yaraSources: yara.sources,
+    yaraRules: yara.rules,
+    yaraFilters: yara.filters,
+    heuristics,
+    baseline: emptyBaseline(),
+    iocs: [],
+    maxFileBytes: 1024,
+  }
+  const here = { findings: [] as Finding[], errors: [] as ItemError[] }
+  await scanWebFiles(
+    arts,
+    { yara, heuristics, baseline: emptyBaseline(), maxFileBytes: 1024 },
+    { finding: (f) => here.findings.push(f), error: (e) => here.errors.push(e) },
+  )
+  const pooled = { findings: [] as Finding[], errors: [] as ItemError[] }
+  await scanWebFilesInWorkers(
+    arts,
+    data,
+    { finding: (f) => pooled.findings.push(f), error: (e) => pooled.errors.push(e) },
+    2,
+  )
+  assert.equal(pooled.findings[0]?.rule, 'exh-web-oversized-server-page')
+  assert.equal(pooled.findings[0]?.file?.headBytes, 1024)
+  assert.deepEqual(pooled.findings.map(key), here.findings.map(key))
+  assert.deepEqual(pooled.errors, here.errors)
+})

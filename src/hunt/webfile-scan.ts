@@ -21,9 +21,10 @@ import { clrView } from './clr-view.ts'
 export interface IocFileInput {
   path: string
   windowsPath?: string
-  sha256: string
-  sha1: string
-  md5: string
+  /** Absent when only the first bytes of the file were read. */
+  sha256?: string
+  sha1?: string
+  md5?: string
   size: number
 }
 
@@ -49,6 +50,13 @@ export interface WebFileMeta {
   mtime?: string
   ctime?: string
   btime?: string
+  /**
+   * Set for a file over the size limit: its whole size, while the bytes scanned are only its first ones
+   * (`webfile-read.ts` readWebFile). They are hashed as such, never as the file.
+   */
+  fullSize?: number
+  /** With `fullSize`: the bytes start with this many first bytes of the file (hashed), then its last ones. */
+  headBytes?: number
 }
 
 /** Files that each validated can still clash together: the thread scans without YARA and says so once. */
@@ -106,10 +114,18 @@ export interface YaraPassed {
   compiledFrom?: string[]
 }
 
-/** Hash, allowlist and decode: undefined for a known-good file, else a `YaraPassed` with no hits yet. */
-export function prepareWebFile(engine: WebScanEngine, bytes: Buffer): YaraPassed | undefined {
-  const h = hashes(bytes)
-  if (isKnownGood(engine.baseline, h.sha256)) return undefined
+/**
+ * Hash, allowlist and decode: undefined for a known-good file, else a `YaraPassed` with no hits yet.
+ * `headBytes`: only part of the file was read, starting with this many of its first bytes; those are
+ * hashed, and no allowlist can hold such a hash.
+ */
+export function prepareWebFile(
+  engine: WebScanEngine,
+  bytes: Buffer,
+  headBytes?: number,
+): YaraPassed | undefined {
+  const h = hashes(headBytes === undefined ? bytes : bytes.subarray(0, headBytes))
+  if (headBytes === undefined && isKnownGood(engine.baseline, h.sha256)) return undefined
   const clr = clrView(bytes)
   if (clr) return { hashes: h, decoded: clr.decoded, hits: [], compiledFrom: clr.compiledFrom }
   return { hashes: h, decoded: decodeText(bytes), hits: [] }
@@ -155,7 +171,11 @@ export function yaraPass(
   bytes: Buffer,
   errors: ItemError[],
 ): YaraPassed | undefined {
-  const passed = prepareWebFile(engine, bytes)
+  const passed = prepareWebFile(
+    engine,
+    bytes,
+    meta.fullSize === undefined ? undefined : (meta.headBytes ?? bytes.length),
+  )
   if (passed) yaraScanFile(engine, meta, bytes, passed, errors)
   return passed
 }
@@ -168,7 +188,10 @@ export function finishWebFile(
   passed: YaraPassed,
 ): Finding | undefined {
   const { hashes: h, decoded, hits } = passed
-  const info = webFileInfo(meta.path, meta.windowsPath, bytes.length)
+  const head = meta.fullSize !== undefined
+  const size = meta.fullSize ?? bytes.length
+  const info = webFileInfo(meta.path, meta.windowsPath, size)
+  if (head) info.oversized = true
   const loc = locate(meta.path, meta.windowsPath)
   const text = decoded.text
   hits.push(
@@ -181,17 +204,24 @@ export function finishWebFile(
     }),
   )
   if (engine.iocFile) {
-    const input: IocFileInput = { path: meta.path, ...h, size: bytes.length }
+    // Name and path indicators still apply; a hash of the first bytes is no file hash.
+    const input: IocFileInput = head
+      ? { path: meta.path, size }
+      : { path: meta.path, ...h, size: bytes.length }
     if (meta.windowsPath) input.windowsPath = meta.windowsPath
     engine.iocFile(input, (f) => hits.push(iocHit(f)))
   }
   hits.push(...baselineHits(engine.baseline, info, loc))
-  const file: ScannedFile = {
-    path: meta.path,
-    size: bytes.length,
-    ...h,
-    encoding: decoded.encoding,
-  }
+  const file: ScannedFile = head
+    ? {
+        path: meta.path,
+        size,
+        headSha256: h.sha256,
+        headBytes: meta.headBytes ?? bytes.length,
+        scannedBytes: bytes.length,
+      }
+    : { path: meta.path, size, ...h }
+  file.encoding = decoded.encoding
   if (meta.windowsPath) file.windowsPath = meta.windowsPath
   if (meta.mtime) file.mtime = meta.mtime
   if (meta.ctime) file.ctime = meta.ctime

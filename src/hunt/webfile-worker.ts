@@ -8,7 +8,7 @@ import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
 import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
-import { readRefCapped } from './webfile-read.ts'
+import { partlyScanned, readWebFile } from './webfile-read.ts'
 import {
   finishWebFile,
   prepareWebFile,
@@ -71,15 +71,32 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
   const pending: (Pending | ItemError[])[] = []
   for (const item of job.items) {
     try {
-      const bytes = await readRefCapped(item.ref, item.meta.path, data.maxFileBytes, () =>
+      const read = await readWebFile(item.ref, item.meta.path, item.size, data.maxFileBytes, () =>
         openRef(item.ref),
       )
-      pending.push({ meta: item.meta, bytes, passed: undefined, errors: [] })
+      if (read.fullSize === undefined) {
+        pending.push({ meta: item.meta, bytes: read.bytes, passed: undefined, errors: [] })
+      } else {
+        // Too large to scan whole: its head (hashed) and tail are scanned, its name and path checked.
+        const note = partlyScanned(item.meta.path, read.fullSize, data.maxFileBytes, read)
+        pending.push({
+          meta: {
+            ...item.meta,
+            fullSize: read.fullSize,
+            headBytes: read.headBytes ?? read.bytes.length,
+          },
+          bytes: read.bytes,
+          passed: undefined,
+          errors: [toItemError(note, item.meta.path)],
+        })
+      }
     } catch (err) {
       pending.push([toItemError(err, item.meta.path)])
     }
   }
-  for (const p of pending) if (!Array.isArray(p)) p.passed = prepareWebFile(engine, p.bytes)
+  for (const p of pending) {
+    if (!Array.isArray(p)) p.passed = prepareWebFile(engine, p.bytes, p.meta.headBytes)
+  }
   for (const p of pending) {
     if (!Array.isArray(p) && p.passed) yaraScanFile(engine, p.meta, p.bytes, p.passed, p.errors)
   }

@@ -145,6 +145,12 @@ export interface FileFacts {
   sha256?: string
   sha1?: string
   md5?: string
+  /**
+   * A file over the scan's size limit is only read in part: SHA-256 of its first `headBytes` bytes (not a
+   * file hash; `sha256`/`sha1`/`md5` are then absent).
+   */
+  headSha256?: string
+  headBytes?: number
   mtime?: string
   ctime?: string
   btime?: string

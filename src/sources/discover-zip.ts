@@ -111,7 +111,8 @@ export async function discoverZip(
     if (!kind && ARCHIVE.test(e.name.toLowerCase())) kind = 'other'
     if (!kind) continue
     const path = `${display}!${e.name}`
-    if ((kind === 'webfile' || kind === 'config') && e.size > opts.maxFileBytes) {
+    // An oversized web file is still listed: the scan reads its head and checks its name and path.
+    if (kind === 'config' && e.size > opts.maxFileBytes) {
       errors.push({
         code: 'EXH_ERR_FILE_TOO_LARGE',
         path,

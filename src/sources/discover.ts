@@ -12,7 +12,10 @@ import { openRef } from './open.ts'
 import type { ZipLimits } from './zip/zip-types.ts'
 
 export interface DiscoverOptions {
-  /** Web files and configs bigger than this become EXH_ERR_FILE_TOO_LARGE (default 32 MiB); logs have no cap. */
+  /**
+   * Configs bigger than this become EXH_ERR_FILE_TOO_LARGE (default 32 MiB); web files bigger than this
+   * are listed and scanned in part (hunt/webfile-read.ts); logs have no cap.
+   */
   maxFileBytes?: number
   zip?: Partial<ZipLimits>
   signal?: AbortSignal
@@ -157,7 +160,8 @@ export async function discoverEvidence(
   const kind = singleFileKind(name)
   const errors: ItemError[] = []
   const artefacts: Artefact[] = []
-  if ((kind === 'webfile' || kind === 'config') && st.size > maxFileBytes) {
+  // An oversized web file is still listed: the scan reads its head and checks its name and path.
+  if (kind === 'config' && st.size > maxFileBytes) {
     errors.push({
       code: 'EXH_ERR_FILE_TOO_LARGE',
       path: name,

@@ -62,3 +62,31 @@ describe('web-file heuristics: at-least', () => {
     }
   })
 })
+
+describe('web-file heuristics: oversized', () => {
+  const compile = (v: unknown, problems: string[]) =>
+    compileHeuristic(doc({ oversized: v }), 'rules/webfile/exh-web-t.yml', problems).rule
+
+  test('true fires only on a file read in part, false only on a file read whole', () => {
+    const problems: string[] = []
+    const yes = compile(true, problems)
+    const no = compile(false, problems)
+    assert.deepEqual(problems, [])
+    const text = '<%@ Page %>'
+    const bytes = Buffer.from(text)
+    const whole = webFileInfo('/e/a.aspx', undefined, 40_000_000)
+    const head = { ...whole, oversized: true }
+    const hit = (rule: typeof yes, file: typeof whole) =>
+      heuristicHits({ rules: [rule] }, { file, bytes, text, lower: text }).length > 0
+    assert.equal(hit(yes, head), true)
+    assert.equal(hit(yes, whole), false)
+    assert.equal(hit(no, whole), true)
+    assert.equal(hit(no, head), false)
+  })
+
+  test('anything but a boolean is a problem', () => {
+    const problems: string[] = []
+    compile('yes', problems)
+    assert.ok(problems.some((p) => p.includes('oversized wants true or false')))
+  })
+})

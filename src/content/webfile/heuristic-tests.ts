@@ -23,6 +23,7 @@ export function runHeuristicTests(h: LoadedHeuristics): string[] {
         const bytes = sampleBytes(s)
         const text = decodeText(bytes).text
         const file = webFileInfo(s.path ?? s.name, s.path, bytes.length)
+        if (s.oversized) file.oversized = true
         const fired =
           heuristicHits(one, { file, bytes, text, lower: text.toLowerCase() }).length > 0
         if (fired !== (kind === 'positive')) {

@@ -17,6 +17,8 @@ export interface HeuristicSample {
   path?: string
   text?: string
   hex?: string
+  /** The sample stands for the first bytes of a file over the size limit. */
+  oversized?: boolean
 }
 
 export interface LoadedHeuristics extends CompiledHeuristics {
@@ -91,6 +93,9 @@ function compileCondition(raw: unknown, where: string, problems: string[]): Heur
     }
     case 'ext':
       return { ext: new Set(list(v).map((s) => String(s).toLowerCase().replace(/^\./, ''))) }
+    case 'oversized':
+      if (typeof v !== 'boolean') return fail('oversized wants true or false')
+      return { oversized: v }
     case 'max-size':
     case 'min-size':
       if (typeof v !== 'number') return fail(`${key} wants a number of bytes`)

@@ -22,6 +22,7 @@ export type HeuristicCondition =
   | { ext: Set<string> }
   | { maxSize: number }
   | { minSize: number }
+  | { oversized: boolean } // the file is over the hunt's size limit (only its first bytes were read)
 
 export interface CompiledHeuristic {
   id: string
@@ -89,6 +90,7 @@ function evaluate(c: HeuristicCondition, input: HeuristicInput, st: EvalState): 
   if ('name' in c) return c.name.test(input.file.name)
   if ('ext' in c) return c.ext.has(input.file.ext)
   if ('maxSize' in c) return input.file.size <= c.maxSize
+  if ('oversized' in c) return (input.file.oversized === true) === c.oversized
   return input.file.size >= c.minSize
 }
 

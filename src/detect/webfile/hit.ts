@@ -25,7 +25,10 @@ export interface WebFileInfo {
   ext: string
   /** Lowercased file name. */
   name: string
+  /** The whole file's size (also when only its first bytes were read). */
   size: number
+  /** Over the hunt's size limit: only the file's first bytes were read. */
+  oversized?: boolean
 }
 
 export function extensionOf(name: string): string {

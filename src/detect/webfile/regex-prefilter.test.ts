@@ -76,6 +76,20 @@ test('the prefilter never rules out text the regex matches', () => {
       'i',
       ['p = Request["d"];\nvar d = new DIRECTORYINFO(p);', 'x=request.Form("a");GetFiles( x,'],
     ],
+    // VB.NET ignores case: so do the regexes (`i`), and their literals are compared lowercased.
+    [
+      'ProcessStartInfo\\s*\\(\\s*(?!System\\b)\\w+\\s*\\.\\s*Text\\b',
+      'i',
+      ['Dim i As New ProCeSsStaRtInFo(zxcerwew.teXt)', 'NEW PROCESSSTARTINFO(TB.TEXT)'],
+    ],
+    [
+      '\\b(?:CType|DirectCast|TryCast)\\s*\\(\\s*(?:\\w+\\s*\\.\\s*)?(?:Session|Application|Cache)\\s*[\\[(][^\\n]{0,100}?,\\s*(?:System\\.Net\\.Sockets\\.)?(?:Socket|TcpClient)\\s*\\)',
+      'i',
+      [
+        'ctype(ctx.APPLICATION(id), tcpCLIENT)',
+        'DirectCast(Session("s"), System.Net.Sockets.Socket)',
+      ],
+    ],
     [
       'Connection\\s*\\(\\s*(?:Request\\b|[\\w.]+\\.Text\\s*\\))',
       '',

@@ -15,9 +15,12 @@ import type { WebLocation } from './web-path.ts'
 export interface ScannedFile extends FileFacts {
   path: string
   windowsPath?: string
-  sha256: string
-  sha1: string
-  md5: string
+  /** Absent for a file over the size limit: only its first bytes were read (`headSha256`). */
+  sha256?: string
+  sha1?: string
+  md5?: string
+  /** A file read in part: how many bytes were scanned (its first `headBytes`, then its last ones). */
+  scannedBytes?: number
   /** Text encoding the heuristics read the file as. */
   encoding?: string
   /** A compiled assembly's source pages (ASP.NET AppRelativeVirtualPath, `~/auth/x.aspx`). */
@@ -37,6 +40,13 @@ function strongest(hits: readonly WebHit[]): WebHit {
     if (d > 0 || (d === 0 && order(h) >= 0 && order(h) < order(best))) best = h
   }
   return best
+}
+
+/** Which bytes of a file read in part were scanned, in words. */
+function partRead(file: ScannedFile): string {
+  const head = file.headBytes ?? 0
+  const tail = (file.scannedBytes ?? head) - head
+  return tail > 0 ? `its first ${head} and last ${tail} bytes` : `only its first ${head} bytes`
 }
 
 /** The most any hit on the file proves: one decisive rule is enough, whatever named the finding. */
@@ -60,14 +70,24 @@ export function webFileFinding(
   // The page a compiled file came from: hunt/correlate.ts links the log requests to it.
   for (const u of file.compiledUrls ?? []) if (!paths.includes(u)) paths.push(u)
   const excerpt = top.excerpt ?? hits.find((h) => h.excerpt)?.excerpt ?? ''
-  const facts: FileFacts = { size: file.size, sha256: file.sha256, sha1: file.sha1, md5: file.md5 }
+  const facts: FileFacts = { size: file.size }
+  if (file.sha256) facts.sha256 = file.sha256
+  if (file.sha1) facts.sha1 = file.sha1
+  if (file.md5) facts.md5 = file.md5
+  if (file.headSha256 !== undefined && file.headBytes !== undefined) {
+    facts.headSha256 = file.headSha256
+    facts.headBytes = file.headBytes
+  }
   if (file.mtime) facts.mtime = file.mtime
   if (file.ctime) facts.ctime = file.ctime
   if (file.btime) facts.btime = file.btime
-  const fields: Record<string, string> = {
-    rules: hits.map((h) => h.rule).join(', '),
-    sha256: file.sha256,
-  }
+  const fields: Record<string, string> = { rules: hits.map((h) => h.rule).join(', ') }
+  if (file.sha256) fields.sha256 = file.sha256
+  // Labelled so nobody takes it for the file's hash (IOC lists hold whole-file hashes).
+  const head = facts.headSha256
+    ? `SHA-256 of the first ${facts.headBytes} bytes: ${facts.headSha256}`
+    : undefined
+  if (head) fields.headSha256 = head
   if (loc) fields.url = loc.urlPath
   if (file.encoding) fields.encoding = file.encoding
   const compiled = file.compiledFrom ?? []
@@ -91,6 +111,11 @@ export function webFileFinding(
     fields,
     reasons: [
       ...hits.flatMap((h) => h.reasons),
+      ...(head
+        ? [
+            `The file is ${file.size} bytes, over the scan's size limit: ${partRead(file)} were scanned (${head})`,
+          ]
+        : []),
       // The source page may be gone; its app-relative path is what to look for in the logs.
       ...compiled.map(
         (p) => `Compiled by ASP.NET from the page ${p} (path relative to its IIS application)`,

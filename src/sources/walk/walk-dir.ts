@@ -126,7 +126,8 @@ export async function walkTree(
       })
       return
     }
-    if ((kind === 'webfile' || kind === 'config') && s.size > opts.maxFileBytes) {
+    // An oversized web file is still listed: the scan reads its head and checks its name and path.
+    if (kind === 'config' && s.size > opts.maxFileBytes) {
       errors.push({
         code: 'EXH_ERR_FILE_TOO_LARGE',
         path: rel,

@@ -221,7 +221,7 @@ describe('decideVerdict', () => {
     assert.match(reasons[0] as string, /of 1 file found, none is an Exchange or IIS log/)
     assert.equal(
       reasons[1],
-      '2 evtx files (3.0 MB) found but not read: Windows event logs are not read yet (e.g. C/Windows/System32/winevt/Logs/Security.evtx, C/x/System.evtx).',
+      '2 event log files (3.1 MB) found but not read: Windows event logs are not read yet (e.g. C/Windows/System32/winevt/Logs/Security.evtx, C/x/System.evtx).',
     )
     assert.match(reasons[2] as string, /^Collect the Exchange logs/)
     const empty = decideVerdict([], null, { examined: { ...nothing, found: 0 } })

@@ -2,6 +2,7 @@
 // verdict out. It reads only what each finding's rule declares it `proves` (content) and its outcome:
 // never severity, category or rule ids.
 import { groupByRule, type RuleGroup } from '../report/group.ts'
+import { unreadCount, unreadSize } from '../report/unread.ts'
 import { installAdvice } from '../report/updates.ts'
 import type { Exposure, Finding, Proof, Verdict } from '../shared/types.ts'
 import { PROOFS } from '../shared/types.ts'
@@ -131,9 +132,7 @@ export function noEvidenceReasons(e: Examined, unread: readonly UnreadLike[] = [
   for (const u of unread) {
     if (u.files <= 0) continue
     const eg = u.examples.length > 0 ? ` (e.g. ${u.examples.slice(0, 3).join(', ')})` : ''
-    out.push(
-      `${u.files} ${u.kind} ${plural(u.files, 'file', 'files')} (${formatBytes(u.bytes)}) found but not read: ${u.reason}${eg}.`,
-    )
+    out.push(`${unreadCount(u)}${unreadSize(u)} found but not read: ${u.reason}${eg}.`)
   }
   out.push(
     'Collect the Exchange logs (V15\\Logging\\HttpProxy, V15\\Logging\\ECP, V15\\Logging\\CmdletInfra), the IIS logs (inetpub\\logs\\LogFiles) and the web folders (inetpub\\wwwroot, V15\\FrontEnd\\HttpProxy), then run exhunt again.',
@@ -198,16 +197,4 @@ export function stripMillis(iso: string): string {
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n / 1024
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toFixed(1)} ${units[i]}`
 }

@@ -61,7 +61,7 @@ describe('evidence with nothing to examine', () => {
     assert.equal(evtx.code, 3)
     assert.ok(
       evtx.report.verdictReasons.some((r) =>
-        /^1 evtx file \(4\.0 KB\) found but not read: .*Security\.evtx/.test(r),
+        /^1 event log file \(4\.\d KB\) found but not read: .*Security\.evtx/.test(r),
       ),
       evtx.report.verdictReasons.join('\n'),
     )

@@ -1,6 +1,7 @@
 // An artefact is one readable item of evidence: a file on disk or an entry inside a zip.
 // Everything downstream reads through this interface, so zip entries and files look the same.
 import type { Readable } from 'node:stream'
+import type { ZipEntry } from './zip/zip-types.ts'
 
 export type ArtefactKind =
   | 'log' // a text log (IIS W3C or Exchange CSV); logType decided by sources/logs from header and path
@@ -47,6 +48,19 @@ export interface ZipEntryRef {
   size: number
   /** 0 stored, 8 deflate. */
   method: number
+}
+
+/** The plain-data ref of one zip entry (workers reopen it with `openRef`). */
+export function zipEntryRef(archive: string, e: ZipEntry): ZipEntryRef {
+  return {
+    type: 'zip-entry',
+    archive,
+    entryName: e.name,
+    localHeaderOffset: e.localHeaderOffset,
+    compressedSize: e.compressedSize,
+    size: e.size,
+    method: e.method,
+  }
 }
 
 /** A gzip stream (a rotated `u_ex210301.log.gz`) in a file or a zip entry: read decompressed, with caps. */

@@ -3,7 +3,7 @@
 import { basename } from 'node:path'
 import { text } from 'node:stream/consumers'
 import type { ItemError } from '../shared/types.ts'
-import type { Artefact, ArtefactKind } from './artefact.ts'
+import { type Artefact, type ArtefactKind, zipEntryRef } from './artefact.ts'
 import { parseApplicationHost } from './iis-config.ts'
 import { detectLayout, type LayoutInfo } from './layouts.ts'
 import { openRef } from './open.ts'
@@ -12,7 +12,7 @@ import { iisTargets } from './walk/iis-targets.ts'
 import { indexOfSeq, normSegments, startsWithSeq, windowsPathOf } from './walk/path-norm.ts'
 import { isWebRootTop } from './walk/web-roots.ts'
 import { readZipDirectory } from './zip/central-directory.ts'
-import type { ZipEntry, ZipLimits } from './zip/zip-types.ts'
+import type { ZipLimits } from './zip/zip-types.ts'
 
 export interface ZipDiscovery {
   layout: LayoutInfo
@@ -30,18 +30,6 @@ const MARKERS = [
   ['bin', 'exsetup.exe'],
 ]
 const ARCHIVE = /\.(?:zip|7z|rar)$/
-
-function zipRef(archive: string, e: ZipEntry) {
-  return {
-    type: 'zip-entry' as const,
-    archive,
-    entryName: e.name,
-    localHeaderOffset: e.localHeaderOffset,
-    compressedSize: e.compressedSize,
-    size: e.size,
-    method: e.method,
-  }
-}
 
 /** Raw name prefix (first `n` segments of `name`). */
 function rawPrefix(name: string, n: number): string {
@@ -88,7 +76,7 @@ export async function discoverZip(
     const letter = [...layout.drives].find(([, p]) => p.join('/') === driveSegs.join('/'))?.[0]
     if (!letter || e.size > opts.maxFileBytes) continue
     try {
-      const parsed = parseApplicationHost(await text(openRef(zipRef(fsPath, e))))
+      const parsed = parseApplicationHost(await text(openRef(zipEntryRef(fsPath, e))))
       const t = iisTargets(parsed, letter, layout.drives)
       ctx.webRootPrefixes.push(...t.webRoots)
       ctx.logDirPrefixes.push(...t.logDirs)
@@ -120,7 +108,7 @@ export async function discoverZip(
       })
       continue
     }
-    const ref = zipRef(fsPath, e)
+    const ref = zipEntryRef(fsPath, e)
     const windowsPath = windowsPathOf(e.name, layout.mode)
     artefacts.push({
       kind,

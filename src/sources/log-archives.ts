@@ -5,30 +5,24 @@
 // their own, `logs.zip!W3SVC1/u_ex210301.log`. A zip inside an evidence zip has no place on disk to
 // read in place: it stays an archive the report lists as not read.
 import type { ItemError } from '../shared/types.ts'
-import type { Artefact, ArtefactKind, ArtefactRef, FileRef, ZipEntryRef } from './artefact.ts'
+import {
+  type Artefact,
+  type ArtefactKind,
+  type ArtefactRef,
+  type FileRef,
+  zipEntryRef,
+} from './artefact.ts'
 import { isLikelyLogFile } from './logs/detect-type.ts'
 import { openRef } from './open.ts'
 import { logPacking } from './walk/classify.ts'
 import { readZipDirectory } from './zip/central-directory.ts'
-import type { ZipEntry, ZipLimits } from './zip/zip-types.ts'
+import type { ZipLimits } from './zip/zip-types.ts'
 
 export const NESTED_LOG_ZIP_REASON =
   'zipped logs inside the evidence zip are not opened; extract the evidence and hunt the folder'
 
 function withRef(a: Artefact, ref: ArtefactRef): Artefact {
   return { ...a, ref, open: () => openRef(ref) }
-}
-
-function entryRef(archive: string, e: ZipEntry): ZipEntryRef {
-  return {
-    type: 'zip-entry',
-    archive,
-    entryName: e.name,
-    localHeaderOffset: e.localHeaderOffset,
-    compressedSize: e.compressedSize,
-    size: e.size,
-    method: e.method,
-  }
 }
 
 /** Inside a zip of logs: text logs and gzipped logs are logs; anything else is an item to look at. */
@@ -49,7 +43,7 @@ async function zipLogs(
   const artefacts: Artefact[] = []
   for (const e of entries) {
     if (e.isDirectory) continue
-    const inner = entryRef(zip.ref.fsPath, e)
+    const inner = zipEntryRef(zip.ref.fsPath, e)
     const gz = logPacking(e.name) === 'gzip'
     const ref: ArtefactRef = gz ? { type: 'gzip', inner } : inner
     const a: Artefact = {

@@ -154,3 +154,16 @@ test('a known exception that no longer exists fails, so the list in ARCHITECTURE
     'stale exception (no such edge any more): detect/gone.ts → sources/open.ts',
   ])
 })
+
+test('every dependency in package.json is imported by src/ at run time, and every package it imports is one', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>
+  }
+  const used = new Set(
+    importGraph(SRC)
+      .filter((e) => !isTestFile(e.from) && e.kind !== 'type' && e.external)
+      .map((e) => e.external as string)
+      .filter((x) => !x.startsWith('node:')),
+  )
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), [...used].sort())
+})

@@ -1,13 +1,8 @@
-// A problem found while loading content: all are collected and reported at once, with file and field.
+// Content problems (the type is shared/content-issue.ts) as a hunt reports them.
+import type { ContentIssue } from '../shared/content-issue.ts'
 import type { ItemError } from '../shared/types.ts'
 
-export interface ContentIssue {
-  file: string
-  /** Field or line inside the file (`rules[3].match`, `line 12`). */
-  path: string
-  severity: 'error' | 'warning'
-  message: string
-}
+export type { ContentIssue }
 
 /** A hunt reports content errors as item errors (warnings only show in `exhunt content lint`). */
 export function contentIssueErrors(issues: readonly ContentIssue[]): ItemError[] {

@@ -1,7 +1,7 @@
 // Validates and compiles artefact heuristics from their YAML text (the files are read in
 // hunt/scan-artefacts.ts). Every problem is collected with file and field; a rule with an error is dropped.
 import { parse } from 'yaml'
-import type { ContentIssue } from '../../content/issues.ts'
+import type { ContentIssue } from '../../shared/content-issue.ts'
 import { provesField } from '../../shared/proves.ts'
 import { PHASES, type Phase, type Proof, SEVERITIES, type Severity } from '../../shared/types.ts'
 import {

@@ -1,6 +1,6 @@
 // Compiles and evaluates the condition tree of an artefact rule. Leaves are cheap to test; derived views
 // (location classes, task commands, config entries, the head as text) are computed once per item.
-import type { ContentIssue } from '../../content/issues.ts'
+import type { ContentIssue } from '../../shared/content-issue.ts'
 import {
   type ArtefactCondition,
   type ArtefactInput,

@@ -1,8 +1,8 @@
 // NativeRule[] → a CompiledRuleSet: closures per rule, rules grouped by log type, prefilter needles. Pure.
 
 import RE2 from 're2'
-import type { ContentIssue } from '../../content/issues.ts'
-import type { Condition, NativeRule } from '../../content/rules/rule-types.ts'
+import type { ContentIssue } from '../../shared/content-issue.ts'
+import type { Condition, NativeRule } from '../../shared/native-rule.ts'
 import type { LogType } from '../../shared/types.ts'
 import { compileCondition, type Predicate } from './condition.ts'
 import { type Conjunction, conditionPrefilter } from './needles.ts'

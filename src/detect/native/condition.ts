@@ -1,6 +1,6 @@
 // Condition trees → closures over a FieldReader. Patterns are lowercased once here; values once per record.
 import RE2 from 're2'
-import type { Condition, Leaf } from '../../content/rules/rule-types.ts'
+import type { Condition, Leaf } from '../../shared/native-rule.ts'
 import type { FieldReader } from './field-reader.ts'
 import { compileWildcard, type StringTest } from './wildcard.ts'
 

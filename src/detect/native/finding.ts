@@ -1,5 +1,5 @@
 // A native rule hit → Finding, with the attribution and indicators the report needs.
-import type { NativeRule } from '../../content/rules/rule-types.ts'
+import type { NativeRule } from '../../shared/native-rule.ts'
 import type { Finding, Outcome, Severity } from '../../shared/types.ts'
 
 export const MAX_EVIDENCE = 2000

@@ -1,7 +1,7 @@
 // Prefilter needles: lowercase literals such that any raw line a rule can match contains at least one.
 // The scanner only parses lines holding a needle (sources/logs/needles.ts: case-insensitive, ASCII
 // folding only), so a wrong needle silently loses detections: when in doubt, give none.
-import type { Condition } from '../../content/rules/rule-types.ts'
+import type { Condition } from '../../shared/native-rule.ts'
 import { NON_RAW_VIEWS } from './field-reader.ts'
 import { regexLiterals } from './regex-literals.ts'
 

@@ -22,7 +22,10 @@ if (files.length === 0) {
   console.error('no test files found')
   process.exit(1)
 }
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec']
+// A per-test limit, so one stuck test fails with its name instead of hanging the run. Generous: the
+// slowest e2e hunts take about a minute on a loaded 2-core machine. TEST_TIMEOUT_MS overrides it.
+const timeout = process.env.TEST_TIMEOUT_MS ?? '300000'
+const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${timeout}`]
 if (process.env.TEST_CONCURRENCY) args.push(`--test-concurrency=${process.env.TEST_CONCURRENCY}`)
 const r = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' })
 process.exit(r.status ?? 2)

@@ -11,8 +11,8 @@ export interface DfaTables {
   delta: Int32Array
 }
 
-export interface Automaton {
-  readonly tables: DfaTables
+/** A multi-needle matcher over bytes (the dense DFA here, or sparse-aho-corasick.ts for huge sets). */
+export interface NeedleAutomaton {
   /** First position at or after `from` where a needle ends (exclusive end offset), or -1. */
   scan(buf: Uint8Array, from: number, state: number): number
   /** DFA state after the last hit `scan` reported. */
@@ -21,10 +21,14 @@ export interface Automaton {
   outputs(state: number): readonly number[]
 }
 
+export interface Automaton extends NeedleAutomaton {
+  readonly tables: DfaTables
+}
+
 /** Dense tables past this many entries (4 bytes each) are not built: a huge feed must not eat the heap. */
 export const MAX_TABLE_ENTRIES = 1 << 22
 
-/** null when the dense table would exceed MAX_TABLE_ENTRIES (the caller falls back to a RegExp). */
+/** null when the dense table would exceed MAX_TABLE_ENTRIES (the log prefilter falls back to sparse-aho-corasick.ts). */
 export function buildAutomaton(needles: readonly Uint8Array[]): Automaton | null {
   const fold = (b: number) => (b >= 65 && b <= 90 ? b + 32 : b)
   const cls = new Uint16Array(256)

@@ -6,6 +6,7 @@ import { loadIocs } from '../../content/ioc/load.ts'
 import type { Finding, LogRecord } from '../../shared/types.ts'
 import { FOLD_AFTER } from './fold.ts'
 import { compileIocs } from './index.ts'
+import { MAX_GATE_LITERALS } from './match-record.ts'
 import type { Ioc } from './types.ts'
 
 // The indicators and the allowlist of file names Exchange ships in the auth folders, as the hunt loads them.
@@ -240,5 +241,48 @@ describe('IOC matcher: files', () => {
     assert.ok(performance.now() - t0 < 1000)
     assert.equal(files({ path: 'aaaa' }, m).length, 0)
     assert.equal(files({ path: 'x', windowsPath: 'aaaa' }, m).length, 1)
+  })
+})
+
+describe('a user feed of thousands of indicators', () => {
+  test('matches records exactly as the same few indicators alone do (no literal gate past the limit)', () => {
+    const few = [
+      user('evil-c2.example.net', 'domain'),
+      user('203.0.113.9', 'ipv4'),
+      user('/owa/auth/shell.aspx', 'url_path_post'),
+    ]
+    const filler = Array.from({ length: MAX_GATE_LITERALS + 500 }, (_, i) =>
+      user(`filler-${i}.example.org`, 'domain'),
+    )
+    const big = compileIocs([...filler, ...few])
+    const small = compileIocs(few)
+    const records = [
+      rec({
+        raw: 'GET /x?u=http://a.EVIL-C2.example.net/ 443',
+        query: 'u=http://a.evil-c2.example.net/',
+      }),
+      rec({
+        raw: 'POST /owa/auth/shell.aspx 203.0.113.9',
+        ip: '203.0.113.9',
+        method: 'POST',
+        urlPath: '/owa/auth/shell.aspx',
+      }),
+      rec({
+        raw: 'GET /owa/auth/shell.aspx 10.0.0.1',
+        ip: '10.0.0.1',
+        method: 'GET',
+        urlPath: '/owa/auth/shell.aspx',
+      }),
+      rec({ raw: 'GET / 10.0.0.1 not-evil-c2.example.net.invalid', ip: '10.0.0.1' }),
+    ]
+    const rules = (m: ReturnType<typeof compileIocs>) =>
+      records.map((r) => run(r, m).map((f) => f.rule))
+    assert.deepEqual(rules(big), rules(small))
+    assert.deepEqual(rules(small), [
+      ['ioc:domain:evil-c2.example.net'],
+      ['ioc:ipv4:203.0.113.9', 'ioc:url_path_post:/owa/auth/shell.aspx'],
+      [],
+      [],
+    ])
   })
 })

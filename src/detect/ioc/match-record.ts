@@ -77,6 +77,8 @@ function literalGate(literals: Iterable<string>): RegExp | null {
   for (const l of literals) parts.push(l.replace(REGEX_SPECIALS, '\\$&'))
   return parts.length === 0 ? null : new RegExp(parts.join('|'), 'i')
 }
+/** Past this many literals the gate is dropped (see below). */
+export const MAX_GATE_LITERALS = 2000
 const HOST = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/g
 
 export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
@@ -185,8 +187,10 @@ export function compileRecordIocs(iocs: readonly Ioc[]): RecordIocs {
   }
 
   for (const u of uas) gateLiterals.add(uaNeedle(u.norm))
-  const gate = ungated ? null : literalGate(gateLiterals)
-  const none = !ungated && gate === null
+  // A user feed of thousands: no gate. Such an alternation costs seconds to compile and more per line
+  // than the hash lookups below, and the line prefilter has already looked for the same literals.
+  const gate = ungated || gateLiterals.size > MAX_GATE_LITERALS ? null : literalGate(gateLiterals)
+  const none = !ungated && gateLiterals.size === 0
 
   return {
     needles: [...needles],

@@ -6,9 +6,9 @@
 //
 // A needle may be a conjunction (literals that must all appear, from one rule's AND): the automaton
 // holds one anchor per conjunction, and only a line with an anchor is checked for the other literals.
-import { type Automaton, buildAutomaton } from '../../shared/aho-corasick.ts'
+import { buildAutomaton, type NeedleAutomaton } from '../../shared/aho-corasick.ts'
+import { buildSparseAutomaton } from '../../shared/sparse-aho-corasick.ts'
 import { type BlockHits, WasmDfa } from './dfa-wasm.ts'
-import { RegexNeedleMatcher } from './regex-needles.ts'
 
 /** A literal, or literals that must all appear in the line. Lowercase. */
 export type Needle = string | readonly string[]
@@ -208,7 +208,7 @@ class AutomatonMatcher implements NeedleMatcher {
   private next = 0
 
   constructor(
-    private readonly ac: Automaton,
+    private readonly ac: NeedleAutomaton,
     /** Per anchor: what is left to check, one per conjunction (no literals, no masks = accept). */
     private readonly rests: readonly (readonly Rest[])[],
     /** The anchors, in automaton needle order. */
@@ -371,7 +371,15 @@ export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null
     return m
   }
   const unmark = (l: string) => (l.startsWith(FIELD_END) ? l.slice(1) : l)
+  const alone: Rest = { anchorEnds: false, lits: [], masks: null }
   for (const n of needles) {
+    // A plain literal (every indicator of a feed): no sets or ranks to make for it.
+    if (typeof n === 'string' && n.charCodeAt(0) > 2) {
+      const list = byAnchor.get(n)
+      if (!list) byAnchor.set(n, [alone])
+      else if (!list.some(accepts)) list.splice(0, list.length, alone)
+      continue
+    }
     const all = [...new Set((typeof n === 'string' ? [n] : n).filter((l) => l.length > 0))]
     const marked = all.filter((l) => !l.startsWith(MASK))
     const lits = [...new Set(marked.map(unmark))].filter((l) => l.length > 0)
@@ -401,12 +409,11 @@ export function compileNeedles(needles: readonly Needle[]): NeedleMatcher | null
   const anchors = [...byAnchor.keys()]
   const rests = anchors.map((a) => byAnchor.get(a)!)
   const plain = rests.every((l) => l.every(accepts))
-  const ac = buildAutomaton(anchors.map((a) => Buffer.from(a, 'utf8')))
-  // A feed of many thousand indicators: a RegExp alternation, slower but small. It ignores masks
-  // (it parses a few more lines, never fewer).
-  if (!ac) {
-    const plainRests = rests.map((l) => l.map((r) => r.lits))
-    return new RegexNeedleMatcher(anchors, plainRests, plain, holdsAll)
-  }
-  return new AutomatonMatcher(ac, rests, anchors, plain, WasmDfa.create(ac.tables))
+  const bytes = anchors.map((a) => Buffer.from(a, 'utf8'))
+  const ac = buildAutomaton(bytes)
+  if (ac) return new AutomatonMatcher(ac, rests, anchors, plain, WasmDfa.create(ac.tables))
+  // A feed of many thousand indicators: the sparse automaton, built in linear time, scanned in JS
+  // (slower per byte than the dense DFA in wasm, but small). Past its size limit, every line is parsed.
+  const sparse = buildSparseAutomaton(bytes)
+  return sparse ? new AutomatonMatcher(sparse, rests, anchors, plain, null) : null
 }

@@ -1,6 +1,9 @@
 // `exhunt content list/show`, `exhunt cve`, `exhunt build`: the content index and the build table, for
 // a responder asking "what would catch CVE-X?" or "what does this server lack?". Exit 0 found, 2 bad
 // input or an id the content does not know (one line on stderr).
+
+import { loadCveInfo } from '../content/builds/cves.ts'
+import { loadBuildTable } from '../content/builds/load.ts'
 import {
   type ContentIndex,
   familyOf,
@@ -81,7 +84,10 @@ export function runBuild(arg: string, o: Common): number {
   const build = normaliseBuild(arg)
   if (!build)
     return fail(`${arg} is not an Exchange build number (e.g. 15.1.2176.2, 15.01.2176.002)`)
-  const { index, table } = loadContentIndex(o.content ?? contentRoot())
+  // The build table and CVE families only: no rule needs loading to answer this.
+  const root = o.content ?? contentRoot()
+  const table = loadBuildTable(root)
+  const families = loadCveInfo(root)
   const exposure = exposureFor(table, build, 'command line')
   if (!exposure.product) return fail(exposure.caveats[0] ?? `build ${build} is unknown`)
   const row = exposure.versionName
@@ -91,6 +97,6 @@ export function runBuild(arg: string, o: Common): number {
     : undefined
   const cu = row ? baseName(row) : undefined
   if (o.json) json({ build, cu: cu ?? null, exposure })
-  else out(buildText(exposure, cu, familyLookup(index)))
+  else out(buildText(exposure, cu, (cve) => families.find((f) => f.cves.includes(cve))))
   return EXIT_CLEAN
 }

@@ -74,32 +74,28 @@ const refText = (u: UpdateRef) =>
 
 /** CUs in order; a run of CUs with the same status and no update of their own is one line. */
 function cuLines(cus: readonly CuStatus[]): string[] {
-  const out: string[] = []
+  const rows: [string, string, string][] = []
   let i = 0
   while (i < cus.length) {
     const c = cus[i] as CuStatus
     if (c.fixedBy) {
-      out.push(
-        `  ${c.cu.padEnd(14)} ${c.build.padEnd(14)} affected, fixed by ${refText(c.fixedBy)}`,
-      )
+      rows.push([c.cu, c.build, `affected, fixed by ${refText(c.fixedBy)}`])
       i++
       continue
     }
     let j = i
     while (j + 1 < cus.length && !cus[j + 1]?.fixedBy && cus[j + 1]?.status === c.status) j++
     const last = cus[j] as CuStatus
-    const name = j > i ? `${c.cu}..${last.cu}` : c.cu
-    const builds = j > i ? `(${j - i + 1} CUs)` : c.build
-    out.push(
-      `  ${name.padEnd(14)} ${builds.padEnd(14)} ${
-        c.status === 'fixed'
-          ? 'ships the fix'
-          : 'affected, no update on this CU: move to a fixed CU'
-      }`,
-    )
+    rows.push([
+      j > i ? `${c.cu}..${last.cu}` : c.cu,
+      j > i ? `(${j - i + 1} CUs)` : c.build,
+      c.status === 'fixed' ? 'ships the fix' : 'affected, no update on this CU: move to a fixed CU',
+    ])
     i = j + 1
   }
-  return out
+  const w0 = Math.max(...rows.map((r) => r[0].length))
+  const w1 = Math.max(...rows.map((r) => r[1].length))
+  return rows.map(([a, b, t]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${t}`)
 }
 
 export function cveText(

@@ -26,6 +26,8 @@ export interface IndexEntry {
   /** The rule's upstream page (vendored rules: the file at the vendored commit). */
   url?: string
   tests: { positive: number; negative: number }
+  /** An indicator set's number of indicators. */
+  indicators?: number
 }
 
 export interface ContentIndex {
@@ -143,6 +145,7 @@ function iocEntry(s: IocSetInput): IndexEntry {
     author: s.origins.join(', '),
     license: s.licenses.join('; ') || 'see content/ioc/SOURCES.md',
     tests: { positive: 0, negative: 0 },
+    indicators: s.count,
   }
 }
 

@@ -1,6 +1,6 @@
 // Reads everything the hunt loads (through the same loaders, so a rule they drop is not indexed) and
 // builds the content index; `ruleText` gives one rule as shipped for `exhunt content show`.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { severityFromScore } from '../../detect/yara/yara-hits.ts'
@@ -22,6 +22,7 @@ import {
   type YamlRuleInput,
   type YaraRuleInput,
 } from './content-index.ts'
+import { buildManifest, MANIFEST_FILE, manifestCounts } from './manifest.ts'
 import { splitYaraRules, yaraRuleCves } from './yara-rule-text.ts'
 
 function readDoc(root: string, file: string): Record<string, unknown> {
@@ -151,4 +152,30 @@ export function ruleText(root: string, e: IndexEntry): string {
     return rows.map((r) => lines[r.line - 1]).join('\n')
   }
   return text.trimEnd()
+}
+
+function listFiles(root: string, dir: string, out: string[]): void {
+  for (const name of readdirSync(join(root, dir)).sort()) {
+    const rel = dir ? `${dir}/${name}` : name
+    if (statSync(join(root, rel)).isDirectory()) listFiles(root, rel, out)
+    else out.push(rel)
+  }
+}
+
+/** The manifest of the content under ROOT as it is now (its index and build table already loaded). */
+export function currentManifest(root: string, loaded: LoadedIndex = loadContentIndex(root)) {
+  const paths: string[] = []
+  listFiles(root, '', paths)
+  const files = paths.map((path) => ({ path, data: readFileSync(join(root, path)) }))
+  return buildManifest(files, manifestCounts(loaded.index, loaded.table.rows.length))
+}
+
+/** The shipped manifest (content/manifest.json) parsed; undefined when there is none. */
+export function readManifest(root: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8'))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    return null
+  }
 }

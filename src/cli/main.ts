@@ -34,6 +34,16 @@ const program = new Command()
   .showHelpAfterError()
   // Usage errors must exit 2 (the run failed), not commander's 1, which scripts read as "findings".
   .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  exhunt hunt /mnt/exch01                     hunt a mounted drive
+  exhunt content list --cve CVE-2021-27065    every rule that names a CVE
+  exhunt content show exh-ecp-proxylogon-set-vdir-script
+  exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
+  exhunt build 15.1.2176.2                    what a build lacks and the update to install`,
+  )
 
 program
   .command('hunt')

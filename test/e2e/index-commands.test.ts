@@ -160,3 +160,17 @@ describe('exhunt build', () => {
     }
   })
 })
+
+describe('exhunt --help', () => {
+  it('names the index commands with an example each', async () => {
+    const r = await runCli(['--help'])
+    assert.equal(r.code, 0)
+    for (const c of ['cve [options] <cve>', 'build [options] <build>'])
+      assert.ok(r.stdout.includes(c), c)
+    assert.match(r.stdout, /^ {2}exhunt content list --cve CVE-2021-27065 /m)
+    assert.match(r.stdout, /^ {2}exhunt build 15\.1\.2176\.2 /m)
+    const content = await runCli(['content', '--help'])
+    assert.match(content.stdout, /^ {2}list \[options\] /m)
+    assert.match(content.stdout, /^ {2}show \[options\] <rule-id> /m)
+  })
+})

@@ -145,6 +145,19 @@ describe('exhunt build', () => {
     assert.equal(o.exposure.approximate, undefined)
   })
 
+  it('a build with an SU names the update and no longer misses what it fixed', async () => {
+    const r = await runCli(['build', '15.1.2176.9', '--json'])
+    const text = await runCli(['build', '15.1.2176.9'])
+    assert.match(text.stdout, /^15\.1\.2176\.9: Exchange Server 2016 CU19, update Mar21SU$/m)
+    const o = JSON.parse(r.stdout) as { cu: string; exposure: { missing: { cve: string }[] } }
+    assert.equal(o.cu, 'CU19')
+    assert.ok(!o.exposure.missing.some((m) => m.cve === 'CVE-2021-26855'))
+    assert.ok(
+      o.exposure.missing.some((m) => m.cve === 'CVE-2021-34473'),
+      'ProxyShell came later',
+    )
+  })
+
   it('a build between table rows is judged from its neighbour and says it is approximate', async () => {
     const r = await runCli(['build', '15.1.2176.3'])
     assert.equal(r.code, 0, r.stderr)

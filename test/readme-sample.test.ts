@@ -7,6 +7,12 @@ import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
 import { type Block, readBlocks, replaceBlock } from '../scripts/readme/blocks.ts'
 import { type DemoRuns, demoRuns, HUNT_COMMAND, LINT_COMMAND } from '../scripts/readme/demo-run.ts'
+import {
+  INDEX_SAMPLES,
+  runSample,
+  sampleCommand,
+  sampleLines,
+} from '../scripts/readme/index-samples.ts'
 import { jsonProblems, jsonSample } from '../scripts/readme/json-sample.ts'
 import { excerptProblems, excerptText } from '../scripts/readme/text-excerpt.ts'
 import { REPO_ROOT } from './helpers/corpus.ts'
@@ -48,6 +54,21 @@ describe('README samples match a run of the demo', () => {
     const sample = JSON.parse(jsonSample(JSON.parse(runs.json)).join('\n')) as unknown
     assert.deepEqual(jsonProblems(sample, JSON.parse(runs.json)), [])
   })
+})
+
+describe('README samples of content list/show, cve and build match real runs', () => {
+  const blocks = readBlocks(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'))
+  for (const s of INDEX_SAMPLES) {
+    it(`\`${sampleCommand(s).slice(2)}\`: every shown line, in order`, () => {
+      const b = blocks.get(s.name)
+      assert.ok(b, `README.md lost its <!-- readme-sample:${s.name} --> markers`)
+      const [command, ...shown] = b.lines
+      assert.equal(command, sampleCommand(s))
+      const real = runSample(s)
+      assert.deepEqual(excerptProblems(shown, real.split('\n')), [], FIX)
+      assert.deepEqual(excerptProblems(sampleLines(s, real).slice(1), real.split('\n')), [])
+    })
+  }
 })
 
 describe('the sample comparisons can fail', () => {

@@ -34,6 +34,16 @@ const program = new Command()
   .showHelpAfterError()
   // Usage errors must exit 2 (the run failed), not commander's 1, which scripts read as "findings".
   .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  exhunt hunt /mnt/exch01                     hunt a mounted drive
+  exhunt content list --cve CVE-2021-27065    every rule that names a CVE
+  exhunt content show exh-ecp-proxylogon-set-vdir-script
+  exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
+  exhunt build 15.1.2176.2                    what a build lacks and the update to install`,
+  )
 
 program
   .command('hunt')
@@ -93,6 +103,57 @@ content
   .action(async (options) => {
     const { runContentLint } = await import('./content-command.ts')
     process.exitCode = await runContentLint(options)
+  })
+
+content
+  .command('list')
+  .description('every rule and indicator set: id, engine, level, what it proves, CVEs, title')
+  .option('--cve <cve>', 'only entries that name this CVE')
+  .option(
+    '--engine <engine>',
+    'only this engine: native, heuristic, artefact, yara, ioc or ioc-<type>',
+  )
+  .option('--content <dir>', 'content folder to index')
+  .option('--json', 'machine-readable output')
+  .action(async (options) => {
+    const { runContentList } = await import('./index-command.ts')
+    process.exitCode = runContentList(options)
+  })
+content
+  .command('show')
+  .description('one rule as shipped: its file, header, inline tests, references and attribution')
+  .argument('<rule-id>', 'e.g. exh-ecp-proxylogon-set-vdir-script or a YARA rule name')
+  .option('--content <dir>', 'content folder to read')
+  .option('--json', 'machine-readable output')
+  .action(async (id: string, options) => {
+    const { runContentShow } = await import('./index-command.ts')
+    process.exitCode = runContentShow(id, options)
+  })
+
+program
+  .command('cve')
+  .description(
+    'a CVE: its family and exploitation window, affected and fixed builds per product and CU, every rule that detects it',
+  )
+  .argument('<cve>', 'e.g. CVE-2021-27065')
+  .option('--content <dir>', 'content folder to read')
+  .option('--json', 'machine-readable output')
+  .action(async (cve: string, options) => {
+    const { runCve } = await import('./index-command.ts')
+    process.exitCode = runCve(cve, options)
+  })
+
+program
+  .command('build')
+  .description(
+    'an Exchange build: product, CU and update, release date, missing security fixes, the update to install',
+  )
+  .argument('<build>', 'e.g. 15.1.2176.2, 15.01.2176.002 or "Version 15.1 (Build 2176.2)"')
+  .option('--content <dir>', 'content folder to read')
+  .option('--json', 'machine-readable output')
+  .action(async (build: string, options) => {
+    const { runBuild } = await import('./index-command.ts')
+    process.exitCode = runBuild(build, options)
   })
 
 program

@@ -7,6 +7,8 @@ import { loadAdviceWithIssues } from './advice.ts'
 import { loadArtefactRules } from './artefacts/load-artefact-rules.ts'
 import { loadCveInfo } from './builds/cves.ts'
 import { loadBuildTableChecked } from './builds/load.ts'
+import { currentManifest, readManifest } from './index/load-index.ts'
+import { manifestProblems } from './index/manifest.ts'
 import { iocContentFiles, loadIocs } from './ioc/load.ts'
 import type { ContentIssue } from './issues.ts'
 import { lintContent } from './lint.ts'
@@ -64,6 +66,9 @@ export function lintAllContent(root: string): LintAllResult {
   issues.push(...loadBuildTableChecked(root).issues)
   issues.push(...loadAdviceWithIssues(root).issues)
   const cves = loadCveInfo(root)
+  // A folder without a manifest (a user's own content) is not held to one.
+  const manifest = readManifest(root)
+  if (manifest !== undefined) issues.push(...manifestProblems(manifest, currentManifest(root)))
 
   return {
     issues,

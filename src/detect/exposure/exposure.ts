@@ -7,7 +7,8 @@ import type { BuildRow, BuildTable } from './table.ts'
 // An update row (SU, HU, hotfix) on top of a CU/RU: `CU19 Mar21SU`, `CU23 Nov24SUv2`, `CU9 + KB4340731`.
 const UPDATE_SUFFIX = /\s+(?:[A-Z][a-z]{2}\d{2}(?:SU|HU)(?:v\d+)?|\+\s*KB\d+)$/
 
-function baseName(row: BuildRow): string {
+/** The CU/RU a row belongs to: `CU19` of `CU19 Mar21SU`. */
+export function baseName(row: BuildRow): string {
   return row.versionName.replace(UPDATE_SUFFIX, '')
 }
 

@@ -18,6 +18,8 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>
   timeoutMs?: number
+  /** Working directory (default: the repository root); relative evidence paths are read from it. */
+  cwd?: string
 }
 
 /** Environment without colour switches, so each test sets exactly the ones it is about. */
@@ -37,7 +39,7 @@ export function runCli(args: readonly string[], o: CliOptions = {}): Promise<Cli
       process.execPath,
       [BIN, ...args],
       {
-        cwd: REPO_ROOT,
+        cwd: o.cwd ?? REPO_ROOT,
         env: baseEnv(o.env),
         timeout: o.timeoutMs ?? 60_000,
         maxBuffer: 256 * 1024 * 1024,

@@ -13,6 +13,17 @@ import { correlate } from './correlate.ts'
 const ind = (ips: string[], paths: string[] = []) => ({ ips, users: [], paths, userAgents: [] })
 
 describe('correlate', () => {
+  test('the same findings in any arrival order give the same links (log workers finish in any order)', () => {
+    const input = proxyLogonFindings()
+    const byId = (fs: ReturnType<typeof correlate>) =>
+      Object.fromEntries(fs.map((f) => [f.id, { related: f.related, outcome: f.outcome }]))
+    const want = byId(correlate(input))
+    assert.ok(Object.values(want).some((f) => (f.related?.length ?? 0) > 1))
+    for (const order of [[...input].reverse(), [...input.slice(3), ...input.slice(0, 3)]]) {
+      assert.deepEqual(byId(correlate(order)), want)
+    }
+  })
+
   test('an SSRF attempt followed by Set-OabVirtualDirectory from the same IP becomes success', () => {
     const ssrf = finding({
       rule: 'ssrf',

@@ -41,19 +41,22 @@ export function correlate(findings: Finding[], opts: CorrelateOptions = {}): Fin
     reasons: f.reasons ? [...f.reasons] : undefined,
     related: f.related ? [...f.related] : undefined,
   }))
+  // Log workers hand findings over in whatever order they finish: work in one fixed order, so links,
+  // `related` lists (capped) and upgrades are the same on every run and any worker count.
+  const work = [...out].sort(arrival)
   const byIp = new Map<string, Finding[]>()
-  for (const f of out) {
+  for (const f of work) {
     for (const ip of f.indicators.ips) {
       const list = byIp.get(ip)
       if (list) list.push(f)
       else byIp.set(ip, [f])
     }
   }
-  for (const [a, b] of assignEvents(out, isFileFinding)) link(a, b)
-  upgradeAttempts(out, byIp)
-  linkShellFiles(out)
-  linkIocIps(out, byIp)
-  namePlantedShells(out, byIp, new Set(opts.plants ?? []))
+  for (const [a, b] of assignEvents(work, isFileFinding)) link(a, b)
+  upgradeAttempts(work, byIp)
+  linkShellFiles(work)
+  linkIocIps(work, byIp)
+  namePlantedShells(work, byIp, new Set(opts.plants ?? []))
   for (const f of out) {
     if (f.reasons === undefined) delete f.reasons
     if (f.related === undefined) delete f.related
@@ -184,6 +187,20 @@ function namePlantedShells(
       }
     }
   }
+}
+
+function arrival(a: Finding, b: Finding): number {
+  return (
+    cmp(a.time ?? '', b.time ?? '') ||
+    cmp(a.source.path, b.source.path) ||
+    (a.source.line ?? 0) - (b.source.line ?? 0) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.id, b.id)
+  )
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function addReason(f: Finding, r: string): void {

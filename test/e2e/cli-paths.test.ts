@@ -61,11 +61,13 @@ describe('user-supplied paths are checked before the hunt', () => {
     }
   })
 
-  it('-o in a folder that cannot be written', async (t) => {
-    if (process.getuid?.() === 0) return t.skip('root writes anywhere')
-    const ro = join(dir, 'ro')
-    mkdirSync(ro, { mode: 0o500 })
-    const out = join(ro, 'r.json')
+  it('-o in a folder that cannot be written', async () => {
+    // Root writes into a mode 0500 folder, so as root (CI) the folder is /sys: it exists, passes the
+    // checks before the hunt, and refuses a new file even to root (EACCES), as the 0500 folder does.
+    const isRoot = process.getuid?.() === 0
+    const ro = isRoot ? '/sys' : join(dir, 'ro')
+    if (!isRoot) mkdirSync(ro, { mode: 0o500 })
+    const out = join(ro, 'exhunt-r.json')
     assertRefused(await runCli(['hunt', ONE_LOG, '-f', 'json', '-o', out]), '-o', out)
   })
 

@@ -82,8 +82,8 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   }
 
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
-  // IOC sets are loaded here once: their problems are reported whatever --only says, and the file
-  // scan reuses them (log workers load their own copy).
+  // IOC sets are loaded here once: their problems are reported whatever --only says, and the log
+  // and file scans both take the merged set.
   const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
   // A user's indicators prove what the shipped table says their type proves.
   const userIocs = loadIocs(opts.iocFiles ?? [], {
@@ -126,7 +126,12 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
 
   try {
     const logs = only.has('logs')
-      ? await huntLogs(evidence.artefacts, { ...opts, contentRoot: root }, emit, errors)
+      ? await huntLogs(
+          evidence.artefacts,
+          { ...opts, contentRoot: root, iocs: filesOpts.iocs },
+          emit,
+          errors,
+        )
       : undefined
     const files = only.has('files')
       ? await huntFiles(evidence, filesOpts, emit, errors, early)

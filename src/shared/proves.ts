@@ -21,3 +21,10 @@ export function provesField(
   }
   return v
 }
+
+/** The most any of several hits proves: one decisive rule is enough, whichever names the finding. */
+export function strongestProof(hits: readonly { proves: Proof }[]): Proof {
+  let best = 0
+  for (const h of hits) best = Math.max(best, PROOFS.indexOf(h.proves))
+  return PROOFS[best] as Proof
+}

@@ -1,6 +1,7 @@
 // An artefact is one readable item of evidence: a file on disk or an entry inside a zip.
 // Everything downstream reads through this interface, so zip entries and files look the same.
 import type { Readable } from 'node:stream'
+import type { ZipEntryLocator } from './zip/entry-stream.ts'
 import type { ZipEntry } from './zip/zip-types.ts'
 
 export type ArtefactKind =
@@ -37,17 +38,9 @@ export interface FileRef {
   fsPath: string
 }
 
-export interface ZipEntryRef {
+/** Where an entry's bytes sit in its archive on disk (the fields the zip reader opens it by). */
+export interface ZipEntryRef extends ZipEntryLocator {
   type: 'zip-entry'
-  /** The archive on disk. */
-  archive: string
-  entryName: string
-  /** Offset of the entry's local header in the archive. */
-  localHeaderOffset: number
-  compressedSize: number
-  size: number
-  /** 0 stored, 8 deflate. */
-  method: number
 }
 
 /** The plain-data ref of one zip entry (workers reopen it with `openRef`). */

@@ -2,13 +2,8 @@
 // rule names it, every rule that fired is listed in reasons, the file's facts ride along.
 
 import { findingId } from '../../shared/finding-id.ts'
-import {
-  type FileFacts,
-  type Finding,
-  PROOFS,
-  type Proof,
-  severityRank,
-} from '../../shared/types.ts'
+import { strongestProof } from '../../shared/proves.ts'
+import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
 import type {
   ArtefactInput,
   ArtefactTarget,
@@ -51,8 +46,7 @@ export function artefactFinding(
 ): Finding | undefined {
   if (hits.length === 0) return undefined
   const top = strongest(hits)
-  // One decisive rule is enough, whichever names the finding.
-  const proves = PROOFS[Math.max(...hits.map((h) => PROOFS.indexOf(h.proves)))] as Proof
+  const proves = strongestProof(hits)
   const where = input.windowsPath ?? input.path
   const id = findingId('artefact', ctx.target, input.path, ctx.key)
   const fields: Record<string, string> = { rules: hits.map((h) => h.id).join(', '), ...ctx.fields }

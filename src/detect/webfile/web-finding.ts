@@ -2,13 +2,8 @@
 // heuristic is listed in reasons with its source, and the file's facts ride along.
 
 import { findingId } from '../../shared/finding-id.ts'
-import {
-  type FileFacts,
-  type Finding,
-  PROOFS,
-  type Proof,
-  severityRank,
-} from '../../shared/types.ts'
+import { strongestProof } from '../../shared/proves.ts'
+import { type FileFacts, type Finding, severityRank } from '../../shared/types.ts'
 import type { WebHit } from './hit.ts'
 import type { WebLocation } from './web-path.ts'
 
@@ -47,13 +42,6 @@ function partRead(file: ScannedFile): string {
   const head = file.headBytes ?? 0
   const tail = (file.scannedBytes ?? head) - head
   return tail > 0 ? `its first ${head} and last ${tail} bytes` : `only its first ${head} bytes`
-}
-
-/** The most any hit on the file proves: one decisive rule is enough, whatever named the finding. */
-function strongestProof(hits: readonly WebHit[]): Proof {
-  let best = 0
-  for (const h of hits) best = Math.max(best, PROOFS.indexOf(h.proves))
-  return PROOFS[best] as Proof
 }
 
 export function webFileFinding(

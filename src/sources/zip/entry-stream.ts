@@ -10,11 +10,14 @@ import { closeQuietly, openReadOnly } from '../walk/read-only.ts'
 const LOCAL_SIG = 0x04034b50
 
 export interface ZipEntryLocator {
+  /** The archive on disk. */
   archive: string
   entryName: string
+  /** Offset of the entry's local header in the archive. */
   localHeaderOffset: number
   compressedSize: number
   size: number
+  /** 0 stored, 8 deflate. */
   method: number
 }
 

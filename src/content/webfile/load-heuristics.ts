@@ -197,8 +197,12 @@ export function loadHeuristics(contentRoot: string): LoadedHeuristics {
       problems.push(`${rel}: not valid YAML: ${(err as Error).message}`)
       continue
     }
+    const before = problems.length
     const { rule, tests: t } = compileHeuristic(doc ?? {}, rel, problems)
     if (seen.has(rule.id)) problems.push(`${rel}: duplicate id ${rule.id}`)
+    // A rule with any problem is dropped, never run half-compiled: a broken child compiles to an
+    // empty group, which under `none:` would turn an exclusion into "exclude nothing".
+    if (problems.length > before) continue
     seen.add(rule.id)
     rules.push(rule)
     tests.set(rule.id, t)

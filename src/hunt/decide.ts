@@ -1,8 +1,7 @@
 // After all evidence is read: link findings, date the attack, judge coverage and exposure, and decide.
 
-import { loadCveInfo, windowStart } from '../content/builds/cves.ts'
-import { loadBuildTable } from '../content/builds/load.ts'
-import { type BuildCandidate, exposureFor } from '../detect/exposure/index.ts'
+import { type CveInfo, windowStart } from '../content/builds/cves.ts'
+import { type BuildCandidate, type BuildTable, exposureFor } from '../detect/exposure/index.ts'
 import type {
   Coverage,
   CoverageEntry,
@@ -21,7 +20,9 @@ import { buildTimeline } from './timeline.ts'
 import { decideVerdict } from './verdict.ts'
 
 export interface DecideInput {
-  contentRoot: string
+  /** The build table and CVE families of the content the hunt loaded (content/load.ts). */
+  builds: BuildTable
+  cves: readonly CveInfo[]
   findings: Finding[]
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
@@ -59,8 +60,8 @@ export function coverageEntries(summaries: readonly LogFileSummary[]): CoverageE
   return [...by.values()].sort((a, b) => a.logType.localeCompare(b.logType))
 }
 
-function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  return loadCveInfo(contentRoot).map((c) => ({
+function exposureWindows(cves: readonly CveInfo[]): readonly ExposureWindow[] {
+  return cves.map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
@@ -77,10 +78,10 @@ function order(a: Finding, b: Finding): number {
 }
 
 export function decide(input: DecideInput): Decided {
-  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
+  const plants = input.cves.flatMap((c) => c.plants)
   const findings = correlate(input.findings, { plants }).sort(order)
   const exposure = input.build
-    ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
+    ? exposureFor(input.builds, input.build.build, input.build.source)
     : null
   const { verdict, reasons } = decideVerdict(findings, exposure, {
     ...(input.examined ? { examined: input.examined } : {}),
@@ -102,7 +103,7 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+      warnings: coverageWarnings(entries, exposureWindows(input.cves), {
         ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
       }),
       ...(input.unread?.length ? { unread: input.unread } : {}),

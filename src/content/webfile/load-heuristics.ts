@@ -9,6 +9,7 @@ import type {
   HeuristicCondition,
 } from '../../detect/webfile/heuristics.ts'
 import { regexPrefilter } from '../../detect/webfile/regex-prefilter.ts'
+import type { ContentIssue } from '../../shared/content-issue.ts'
 import { provesField } from '../../shared/proves.ts'
 import { SEVERITIES, type Severity } from '../../shared/types.ts'
 
@@ -208,4 +209,14 @@ export function loadHeuristics(contentRoot: string): LoadedHeuristics {
     tests.set(rule.id, t)
   }
   return { rules, problems, tests }
+}
+
+/** The loader's problem lines (`<file>: <message>`) as content issues. */
+export function heuristicIssues(problems: readonly string[]): ContentIssue[] {
+  return problems.map((p) => {
+    const m = /^(rules\/webfile\/[^:]+): (.*)$/s.exec(p)
+    return m
+      ? { file: m[1]!, path: '', severity: 'error' as const, message: m[2]! }
+      : { file: 'rules/webfile', path: '', severity: 'error' as const, message: p }
+  })
 }

@@ -1,6 +1,6 @@
-// Validates and compiles artefact heuristics from their YAML text (the files are read in
-// hunt/scan-artefacts.ts). Every problem is collected with file and field; a rule with an error is dropped.
-import { parse } from 'yaml'
+// Validates and compiles artefact heuristics from their parsed YAML (read and parsed by the loader,
+// content/artefacts/load-artefact-rules.ts). Every problem is collected with file and field; a rule with
+// an error is dropped.
 import type { ContentIssue } from '../../shared/content-issue.ts'
 import { provesField } from '../../shared/proves.ts'
 import { PHASES, type Phase, type Proof, SEVERITIES, type Severity } from '../../shared/types.ts'
@@ -110,27 +110,15 @@ export function compileArtefactRule(
   }
 }
 
-/** `files`: content-root-relative file name and YAML text of each rule. */
-export function compileArtefactRules(files: readonly { file: string; text: string }[]): {
+/** `docs`: content-root-relative file name and parsed YAML document of each rule. */
+export function compileArtefactRules(docs: readonly { file: string; doc: unknown }[]): {
   rules: CompiledArtefactRules
   issues: ContentIssue[]
 } {
   const issues: ContentIssue[] = []
   const out: CompiledArtefactRules = { rules: [], tests: new Map() }
   const seen = new Set<string>()
-  for (const { file, text } of files) {
-    let doc: unknown
-    try {
-      doc = parse(text)
-    } catch (e) {
-      issues.push({
-        file,
-        path: '',
-        severity: 'error',
-        message: `not valid YAML: ${(e as Error).message}`,
-      })
-      continue
-    }
+  for (const { file, doc } of docs) {
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
       issues.push({ file, path: '', severity: 'error', message: 'a rule file holds one mapping' })
       continue

@@ -97,7 +97,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
     issues.push(...yara.issues)
   }
   const heur = loadHeuristics(root)
-  issues.push(...heuristicIssues(heur.problems))
+  issues.push(...heuristicIssues(heur.problems, heur.warnings))
   const baselines = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
   for (const e of baselines.errors) {
     // An empty list (content/baselines ships none) is worth a lint warning, not a hunt error.

@@ -29,7 +29,7 @@ describe('artefact rules content', () => {
     const c = compileArtefactRuleTexts([
       {
         file: 'rules/artefacts/exh-art-x.yml',
-        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
+        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: ['https://example.org/x']\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
       },
     ])
     assert.deepEqual(c.issues, [])
@@ -43,8 +43,14 @@ describe('artefact rules content', () => {
       },
     ])
     assert.equal(bad.rules.rules.length, 0)
-    const paths = bad.issues.map((i) => i.path).sort()
-    assert.deepEqual(paths, ['category', 'level', 'match', 'proves'])
+    const paths = bad.issues.map((i) => `${i.severity} ${i.path}`).sort()
+    assert.deepEqual(paths, [
+      'error category',
+      'error level',
+      'error match',
+      'error proves',
+      'warning references[0]',
+    ])
     assert.ok(bad.issues.every((i) => i.file === 'rules/artefacts/exh-art-bad.yml'))
   })
 })

@@ -82,6 +82,7 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
       iocFiles: o.ioc,
       baselines: o.baseline,
       yara: !o.only || o.only.includes('files'),
+      nativeRules: !o.only || o.only.includes('logs'),
     })
     const opts: Omit<HuntOptions, 'input'> = {
       content,

@@ -29,8 +29,9 @@ export interface LintAllResult {
 
 export function lintAllContent(root: string): LintAllResult {
   const { content, issues } = loadContent(root)
-  issues.push(...compileRules(content.nativeRules).issues)
-  const native = runRuleTests(content.nativeRules)
+  const nativeRules = content.nativeRules ?? []
+  issues.push(...compileRules(nativeRules).issues)
+  const native = runRuleTests(nativeRules)
   const failures = [...native.failures]
   let run = native.run
 
@@ -50,7 +51,7 @@ export function lintAllContent(root: string): LintAllResult {
   return {
     issues,
     counts: {
-      nativeRules: content.nativeRules.length,
+      nativeRules: nativeRules.length,
       webfileHeuristics: heur.rules.length,
       artefactRules: art.rules.length,
       yaraRules: content.yara?.rules.size ?? 0,

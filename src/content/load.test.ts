@@ -26,7 +26,7 @@ describe('loadContent', () => {
       [],
     )
     const counts = shippedCounts()
-    assert.ok(content.nativeRules.length > 0)
+    assert.ok((content.nativeRules?.length ?? 0) > 0)
     assert.ok(content.heuristics.rules.length > 0)
     assert.ok(content.artefactRules.rules.length > 0)
     assert.ok((content.yara?.rules.size ?? 0) > 0)
@@ -52,10 +52,14 @@ describe('loadContent', () => {
     assert.ok(clone.yara?.rules instanceof Map)
   })
 
-  test('yara: false leaves YARA out, nothing else', () => {
+  test('yara: false leaves YARA out, nativeRules: false the log rules, nothing else', () => {
     const lite = loadContent(SHIPPED, { yara: false })
     assert.equal(lite.content.yara, undefined)
-    assert.equal(lite.content.nativeRules.length, content.nativeRules.length)
+    assert.equal(lite.content.nativeRules?.length, content.nativeRules?.length)
+    const files = loadContent(SHIPPED, { nativeRules: false })
+    assert.equal(files.content.nativeRules, undefined)
+    assert.equal(files.content.yara?.rules.size, content.yara?.rules.size)
+    assert.equal(files.content.heuristics.rules.length, content.heuristics.rules.length)
   })
 
   test('a user IOC feed is merged after the shipped set, proving what its type proves', () => {

@@ -31,7 +31,8 @@ export interface Content {
   root: string
   /** `<package version>+<12 hex of the content's digest>`, the stamp every report carries. */
   version: string
-  nativeRules: NativeRule[]
+  /** Undefined when the caller asked not to load them (a files-only hunt). */
+  nativeRules?: NativeRule[]
   /** Web-file heuristics with their inline tests. */
   heuristics: Pick<LoadedHeuristics, 'rules' | 'tests'>
   artefactRules: CompiledArtefactRules
@@ -64,6 +65,8 @@ export interface LoadContentOptions {
   baselines?: readonly string[]
   /** false: leave `yara` undefined (nothing will scan web files with it). */
   yara?: boolean
+  /** false: leave `nativeRules` undefined (nothing will read logs with them). */
+  nativeRules?: boolean
 }
 
 export interface LoadedContent {
@@ -88,7 +91,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
   const shipped = take(loadIocs(iocContentFiles(root), { user: false }))
   const proves = loadIocProves(root).proves
   const user = take(loadIocs([...(opts.iocFiles ?? [])], { user: true, proves }))
-  const native = take(loadNativeRules(root))
+  const native = opts.nativeRules === false ? undefined : take(loadNativeRules(root))
   let yara: CompiledYara | undefined
   if (opts.yara !== false) {
     yara = loadYara(root, [], { compile: false })
@@ -111,7 +114,6 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
   const content: Content = {
     root,
     version: contentVersion(root, VERSION),
-    nativeRules: native.rules,
     heuristics: { rules: heur.rules, tests: heur.tests },
     artefactRules: art.rules,
     iocs: {
@@ -125,6 +127,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
     advice: advice.advice,
     baseline: baselines.baseline,
   }
+  if (native) content.nativeRules = native.rules
   if (yara) content.yara = yara
   return { content, issues }
 }

@@ -54,6 +54,7 @@ export async function huntLogs(
   let compiled: ReturnType<typeof compileRules>
   try {
     const rules = opts.content.nativeRules
+    if (!rules) throw new Error('content was loaded without its log rules')
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules, iocs: opts.content.iocs.all } })
     // This thread compiles its own copy for the aggregates meanwhile.
     compiled = compileRules(rules)

@@ -27,4 +27,9 @@ test('a hunt takes the content object it is given and reports its issues', async
     hunt({ input: join(REPO_ROOT, 'demo', 'evidence'), content: loaded, only: ['files'] }),
     /yara: false/,
   )
+  const filesOnly = loadContent(join(REPO_ROOT, 'content'), { nativeRules: false })
+  await assert.rejects(
+    hunt({ input: join(REPO_ROOT, 'demo', 'evidence'), content: filesOnly, only: ['logs'] }),
+    /nativeRules: false/,
+  )
 })

@@ -68,19 +68,27 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   const startedAt = new Date()
   const only = new Set(opts.only ?? ['logs', 'files'])
   // Loaded once: the log and file scans and the decision all take this object. A logs-only hunt leaves
-  // YARA out (validating every rule file is most of the load).
+  // YARA out (validating every rule file is most of the load), a files-only hunt the log rules.
   const loaded =
     opts.content ??
     loadContent(opts.contentRoot ?? defaultContentRoot(), {
       iocFiles: opts.iocFiles ?? [],
       baselines: opts.baselines ?? [],
       yara: only.has('files'),
+      nativeRules: only.has('logs'),
     })
   const { content } = loaded
+  // A content object loaded for a narrower hunt lacks what this one needs: never hunt with a hole.
   if (only.has('files') && !content.yara) {
     throw new ExhuntError(
       'EXH_ERR_CONTENT',
       'content loaded with yara: false cannot hunt web files',
+    )
+  }
+  if (only.has('logs') && !content.nativeRules) {
+    throw new ExhuntError(
+      'EXH_ERR_CONTENT',
+      'content loaded with nativeRules: false cannot hunt logs',
     )
   }
   const errors: ItemError[] = []

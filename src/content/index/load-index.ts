@@ -48,7 +48,7 @@ function yamlRules(content: Content): YamlRuleInput[] {
       doc: readDoc(root, file),
     })
   }
-  for (const r of content.nativeRules) add('native', r, r.file)
+  for (const r of content.nativeRules ?? []) add('native', r, r.file)
   for (const r of content.heuristics.rules) add('heuristic', r, r.source.file)
   for (const r of content.artefactRules.rules) add('artefact', r, r.source.file)
   return out

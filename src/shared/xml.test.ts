@@ -99,6 +99,17 @@ describe('what a strict reader refuses is listed, and what it can read is kept',
     assert.equal(findXml(doc.roots, 'd')?.text, '1 < 2')
   })
 
+  test('a < in an attribute value is refused as IIS refuses it; the next tag is still read', () => {
+    const doc = parseXml('<a v="1 < 2"><b/></a>')
+    assert.deepEqual(doc.errors, [
+      'malformed tag at offset 0',
+      'text outside the root element',
+      'malformed tag at offset 8',
+      'unexpected </a>',
+    ])
+    assert.equal(findXml(doc.roots, 'b')?.name, 'b')
+  })
+
   test('binary: NUL characters are named, the error list is bounded', () => {
     const noise = Array.from({ length: 4000 }, (_, i) =>
       String.fromCharCode((i * 7919) % 256),

@@ -42,9 +42,10 @@ export function decodeXmlText(s: string): string {
   })
 }
 
-// Names: anything up to white space or markup, so a non-ASCII or odd name is still an element.
+// Names: anything up to white space or markup, so a non-ASCII or odd name is still an element. A value
+// holds no `<` (XML 1.0 §3.1): a tag with one is refused as IIS refuses it, and no match spans two tags.
 const START =
-  /<([^\s!?/<>="'][^\s/<>="']*)((?:\s+[^\s=/<>"']+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y
+  /<([^\s!?/<>="'][^\s/<>="']*)((?:\s+[^\s=/<>"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y
 const END = /<\/([^\s/<>="']+)\s*>/y
 const ATTR = /([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 

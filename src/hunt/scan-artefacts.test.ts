@@ -177,6 +177,31 @@ describe('scanArtefacts on obfuscated and damaged XML (sources/xml/read.ts)', as
   })
 })
 
+test('a task or config over the text cap is an item error, not read, and the scan goes on', async () => {
+  const task = readFileSync(join(FIXTURES, 'task-cdata-utf16le.xml'))
+  const root = tree(tmpDir(), {
+    'C/Windows/System32/Tasks/Big': Buffer.concat([task, Buffer.alloc(4096, 0x20)]),
+    'C/Windows/System32/Tasks/Small': task,
+  })
+  const ev = await discoverEvidence(root)
+  const findings: Finding[] = []
+  const errors: ItemError[] = []
+  await scanArtefacts(
+    ev.artefacts,
+    { rules, maxTextBytes: task.length + 100 },
+    { finding: (f) => findings.push(f), error: (e) => errors.push(e) },
+  )
+  await ev.close()
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.path]),
+    [['EXH_ERR_FILE_TOO_LARGE', 'C/Windows/System32/Tasks/Big']],
+  )
+  assert.deepEqual(
+    findings.map((f) => [f.source.path, f.rule]),
+    [['C/Windows/System32/Tasks/Small', 'exh-art-task-encoded-powershell']],
+  )
+})
+
 describe('scanArtefacts on a clean Exchange server', async () => {
   const root = tree(tmpDir(), {
     'C/ProgramData/Backup/config-2021.zip': makeZip([

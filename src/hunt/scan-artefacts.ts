@@ -20,11 +20,11 @@ import {
   taskCommands,
   taskUri,
 } from '../detect/artefacts/index.ts'
-import { decodeText } from '../detect/webfile/decode.ts'
 import { ExhuntError, toItemError } from '../shared/errors.ts'
 import type { FileFacts, Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
-import { type ApplicationHost, parseApplicationHost } from '../sources/iis-config.ts'
+import { type ApplicationHost, applicationHostFrom } from '../sources/iis-config.ts'
+import { readXml, type XmlRead, xmlErrorMessage } from '../sources/xml/read.ts'
 import { readZipDirectory, type ZipLimits } from '../sources/zip/index.ts'
 
 export interface ArtefactScanContext {
@@ -85,13 +85,22 @@ async function readHead(a: Artefact, max: number): Promise<Buffer> {
   return Buffer.concat(chunks, total).subarray(0, max)
 }
 
-async function readText(a: Artefact, max: number): Promise<string> {
+/** A task or config read as XML; what a strict reader would refuse is an item error, and what could be
+ * read is still judged (a truncated or tampered file is exactly what an attacker leaves). */
+async function readXmlItem(a: Artefact, max: number, sink: ArtefactScanSink): Promise<XmlRead> {
   if (a.size > max)
     throw new ExhuntError(
       'EXH_ERR_FILE_TOO_LARGE',
       `${a.path} is over the ${max}-byte limit for tasks and configs; not read`,
     )
-  return decodeText(await readHead(a, max)).text
+  const read = readXml(await readHead(a, max))
+  if (read.doc.errors.length)
+    sink.error({ code: 'EXH_ERR_XML', path: a.path, message: xmlErrorMessage(read.doc) })
+  return read
+}
+
+function xmlInput(a: Artefact, read: XmlRead): ArtefactInput & { text: string } {
+  return { ...inputOf(a), text: read.text, xml: read.doc }
 }
 
 async function fileFacts(a: Artefact, maxHash: number, sink: ArtefactScanSink): Promise<FileFacts> {
@@ -204,11 +213,11 @@ async function scanTask(
   ctx: ArtefactScanContext,
   sink: ArtefactScanSink,
 ): Promise<void> {
-  const input = inputOf(a)
-  input.text = await readText(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX)
+  const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
+  const input = xmlInput(a, read)
   if (artefactHits(ctx.rules, 'task', input).length === 0) return
-  const fields: Record<string, string> = { command: taskCommands(input.text).join(' | ') }
-  const uri = taskUri(input.text)
+  const fields: Record<string, string> = { command: taskCommands(read.doc).join(' | ') }
+  const uri = taskUri(read.doc)
   if (uri) fields.task = uri
   const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
   emit(ctx, sink, ['task'], input, { fields, file })
@@ -219,14 +228,14 @@ async function scanConfig(
   ctx: ArtefactScanContext,
   sink: ArtefactScanSink,
 ): Promise<void> {
-  const input = inputOf(a)
-  input.text = await readText(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX)
+  const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
+  const input = xmlInput(a, read)
   if (artefactHits(ctx.rules, 'config', input).length > 0) {
     const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
     emit(ctx, sink, ['config'], input, { file })
   }
   if (input.name.toLowerCase() !== 'applicationhost.config') return
-  const host = ctx.iis?.find((h) => h.path === a.path)?.host ?? parseApplicationHost(input.text)
+  const host = ctx.iis?.find((h) => h.path === a.path)?.host ?? applicationHostFrom(read.doc)
   for (const site of host.sites) {
     for (const app of site.apps) {
       for (const vdir of app.vdirs) {

@@ -1,10 +1,10 @@
 // "What to do next" per verdict. The words live in content/advice/next-steps.yml; the caller
 // reads that file and passes it in, this module parses and fills it. Pure.
 import { parse } from 'yaml'
-import { isFileFinding } from '../hunt/correlate.ts'
+import { isFileFinding } from '../analysis/correlate.ts'
+import { installAdvice } from '../analysis/updates.ts'
 import type { Category, HuntReport, Verdict } from '../shared/types.ts'
 import { CATEGORIES, VERDICTS } from '../shared/types.ts'
-import { installAdvice } from './updates.ts'
 
 export interface VerdictAdvice {
   steps: string[]

@@ -181,7 +181,7 @@ describe('rules on the synthetic fixtures', () => {
       assert.ok(success(id), `${id}: no successful finding`)
     }
     // The IIS side of the SSRF (POSTs to /ecp/y.js) cannot tell where it went: a high attempt per line,
-    // made a success by the hunt's correlation when the same IP goes on (src/hunt/correlate.ts).
+    // made a success by the hunt's correlation when the same IP goes on (src/analysis/correlate.ts).
     const ssrfPosts = run.findings.filter((f) => f.rule === 'exh-iis-proxylogon-static-post')
     assert.ok(ssrfPosts.length > 0)
     assert.ok(ssrfPosts.every((f) => f.outcome === 'attempt' && f.severity === 'high'))

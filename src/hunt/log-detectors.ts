@@ -1,10 +1,12 @@
-// Everything that looks at a log record, compiled once per thread: native rules and IOCs.
+// Everything that looks at a log record, compiled once per thread: the log-record engines (native rules,
+// IOCs) through the one `Engine` interface, their needles merged into the line prefilter.
 
 import type { Ioc } from '../content/ioc/load.ts'
 import type { NativeRule } from '../content/rules/rule-types.ts'
-import { compileIocs } from '../detect/ioc/index.ts'
-import { compileRules } from '../detect/native/compile.ts'
-import { type AggregateObservation, createMatcher } from '../detect/native/match.ts'
+import { iocRecordEngine } from '../detect/ioc/index.ts'
+import { nativeEngine } from '../detect/native/engine.ts'
+import type { AggregateObservation } from '../detect/native/match.ts'
+import type { EngineSession, LogRecordEngine } from '../shared/engine.ts'
 import type { Finding, LogRecord, LogType } from '../shared/types.ts'
 import type { Needle } from '../sources/logs/index.ts'
 
@@ -37,33 +39,51 @@ export interface LogDetectors {
 }
 
 export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
-  const compiled = compileRules(cfg.parsed.rules)
-  const iocs = compileIocs(cfg.parsed.iocs)
+  const native = nativeEngine.compile({
+    rules: cfg.parsed.rules,
+    maxFindingsPerRule: cfg.maxFindingsPerRule,
+  })
+  // Every log-record engine runs through the same interface; Sigma's web-server rules join this list.
+  const engines: readonly LogRecordEngine[] = [native, iocRecordEngine.compile(cfg.parsed.iocs)]
   const needleCache = new Map<LogType, readonly Needle[] | null>()
   return {
     needlesFor(t) {
       let n = needleCache.get(t)
       if (n === undefined) {
-        const r = compiled.set.prefilterFor(t)
-        n = r === null ? null : [...r, ...new Set(iocs.needlesFor(t))]
+        n = mergedNeedles(engines, t)
         needleCache.set(t, n)
       }
       return n
     },
     forFile() {
-      const matcher = createMatcher(compiled.set, { maxFindingsPerRule: cfg.maxFindingsPerRule })
+      const own = native.session()
+      const sessions: EngineSession<LogRecord>[] = [
+        own,
+        ...engines.slice(1).map((e) => e.session()),
+      ]
       return {
         match(rec, emit) {
-          matcher.match(rec, emit)
-          iocs.matchRecord(rec, emit)
+          for (const s of sessions) s.match(rec, emit)
         },
         finish(emit) {
-          iocs.flush(emit)
-          return matcher.takeObservations()
+          for (const s of sessions) s.finish(emit)
+          return own.takeObservations()
         },
       }
     },
     maxLineBytes: cfg.maxLineBytes,
-    rules: compiled.set.rules,
+    rules: native.rules,
   }
+}
+
+/** One engine that must see every line (null) makes the prefilter pass every line. */
+function mergedNeedles(engines: readonly LogRecordEngine[], t: LogType): readonly Needle[] | null {
+  const out: Needle[] = []
+  for (const e of engines) {
+    const n = e.needlesFor(t)
+    if (n === null) return null
+    // An engine's literals may repeat (one IOC value of several lists): the prefilter needs each once.
+    out.push(...new Set(n))
+  }
+  return out
 }

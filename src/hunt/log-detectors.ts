@@ -7,8 +7,10 @@ import { iocRecordEngine } from '../detect/ioc/index.ts'
 import { nativeEngine } from '../detect/native/engine.ts'
 import type { AggregateObservation } from '../detect/native/match.ts'
 import type { EngineSession, LogRecordEngine } from '../shared/engine.ts'
-import type { Finding, LogRecord, LogType } from '../shared/types.ts'
-import type { Needle } from '../sources/logs/index.ts'
+import { toItemError } from '../shared/errors.ts'
+import type { Finding, ItemError, LogRecord, LogType } from '../shared/types.ts'
+import { type Needle, scanLog } from '../sources/logs/index.ts'
+import type { LogJobResult } from './log-job.ts'
 
 export interface LogDetectorConfig {
   /**
@@ -34,8 +36,39 @@ export interface LogDetectors {
   /** Prefilter per log type: literals, or lists of literals a line must all hold (scanLog `needles`). */
   needlesFor(t: LogType): readonly Needle[] | null
   forFile(): FileDetector
+  /** The aggregate rules over every file's observations (the main thread, once all files are done). */
+  finishAggregates(observations: Iterable<AggregateObservation>): Finding[]
   maxLineBytes?: number
   rules: number
+}
+
+/**
+ * One log file through the detectors, as a log worker runs it: bytes → lines → needle prefilter →
+ * records for the lines with a hit → every engine. Whatever was found before a read failure is kept.
+ * The corpus tests call this too, so a rule the prefilter would hide fails there.
+ */
+export async function scanLogFile(
+  detectors: LogDetectors,
+  chunks: AsyncIterable<Buffer | string>,
+  path: string,
+): Promise<LogJobResult> {
+  const findings: Finding[] = []
+  const errors: ItemError[] = []
+  const emit = (f: Finding) => findings.push(f)
+  const file = detectors.forFile()
+  const result: LogJobResult = { findings, observations: [], errors }
+  try {
+    result.summary = await scanLog(chunks, path, {
+      needles: detectors.needlesFor,
+      maxLineBytes: detectors.maxLineBytes,
+      onRecord: (rec) => file.match(rec, emit),
+      onError: (e) => errors.push(e),
+    })
+  } catch (err) {
+    errors.push(toItemError(err, path, 'EXH_ERR_LOG_READ'))
+  }
+  result.observations = file.finish(emit)
+  return result
 }
 
 export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
@@ -71,6 +104,7 @@ export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
         },
       }
     },
+    finishAggregates: (obs) => native.finishAggregates(obs),
     maxLineBytes: cfg.maxLineBytes,
     rules: native.rules,
   }

@@ -198,5 +198,9 @@ describe('rules on the synthetic fixtures', () => {
     // The attackers' IPs come from the Volexity/CISA lists, so the IOC engine sees them too.
     const ips = new Set(run.findings.flatMap((f) => f.indicators.ips))
     assert.ok(ips.has('104.140.114.110') && ips.has('167.99.168.251'))
+    // ... as its own findings, through the prefilter the hunt builds from both engines' needles.
+    const iocRules = new Set(run.findings.map((f) => f.rule).filter((r) => r.startsWith('ioc:')))
+    for (const id of ['ioc:ipv4:104.140.114.110', 'ioc:user_agent:antsword/v2.1'])
+      assert.ok(iocRules.has(id), `${id} missing (got ${[...iocRules].join(', ')})`)
   })
 })

@@ -26,6 +26,8 @@ export interface RuleRun {
   findings: Finding[]
   errors: ItemError[]
   records: number
+  /** Lines read from the files (the prefilter makes records of only some of them). */
+  lines: number
 }
 
 export function allFiles(dir: string): string[] {
@@ -44,6 +46,7 @@ export function ruleSession() {
   const errors: ItemError[] = []
   const observations: AggregateObservation[] = []
   let records = 0
+  let lines = 0
   // Records handed in directly (event text the hunt does not read from a log file) skip only the line
   // prefilter: they go through the same engines.
   let loose: ReturnType<typeof detectors.forFile> | undefined
@@ -55,6 +58,7 @@ export function ruleSession() {
       errors.push(...r.errors)
       observations.push(...r.observations)
       records += r.summary?.records ?? 0
+      lines += r.summary?.lines ?? 0
     },
     record(rec: LogRecord): void {
       records++
@@ -64,7 +68,7 @@ export function ruleSession() {
     finish(): RuleRun {
       if (loose) observations.push(...loose.finish(emit))
       findings.push(...detectors.finishAggregates(observations))
-      return { findings, errors, records }
+      return { findings, errors, records, lines }
     },
   }
 }

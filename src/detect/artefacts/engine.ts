@@ -2,7 +2,7 @@
 // staged zip is a `file` and an `archive`); every rule of those targets that holds is a hit, and the hunt
 // folds an item's hits into ONE finding (`artefactFinding`) once it has read the file facts, which it
 // does only for items something fired on.
-import { type CompiledEngine, statelessSession } from '../../shared/engine.ts'
+import { type CompiledEngine, type Engine, statelessSession } from '../../shared/engine.ts'
 import type {
   ArtefactInput,
   ArtefactTarget,
@@ -40,4 +40,4 @@ export const artefactEngine = {
         }),
     }
   },
-}
+} satisfies Engine<CompiledArtefactRules, ArtefactItem, CompiledArtefactRule>

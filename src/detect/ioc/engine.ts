@@ -1,9 +1,9 @@
 // The IOC engine behind the `Engine` interface, in its two input kinds: log records (IPs, user agents,
 // URL paths, domains; with the needles the line prefilter needs) and file identities (hashes, paths,
 // names). Each is compiled once from the same indicators; a session folds repeats per (indicator, file).
-import type { CompiledEngine, LogRecordEngine } from '../../shared/engine.ts'
+import type { CompiledEngine, Engine, LogRecordEngine } from '../../shared/engine.ts'
 import { statelessSession } from '../../shared/engine.ts'
-import type { Finding, LogType } from '../../shared/types.ts'
+import type { Finding, LogRecord, LogType } from '../../shared/types.ts'
 import { iocFinding, ruleId } from './finding.ts'
 import { Folder } from './fold.ts'
 import { compileFileIocs, type FileInfo } from './match-file.ts'
@@ -48,7 +48,7 @@ export const iocRecordEngine = {
       },
     }
   },
-}
+} satisfies Engine<readonly Ioc[], LogRecord>
 
 export const iocFileEngine = {
   name: 'ioc' as const,
@@ -75,4 +75,4 @@ export const iocFileEngine = {
       session: () => statelessSession(match),
     }
   },
-}
+} satisfies Engine<readonly Ioc[], FileInfo>

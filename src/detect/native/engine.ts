@@ -1,7 +1,7 @@
 // The native log-rule engine behind the `Engine` interface: compileRules once, one matcher per log file
 // (its fold counters are per file), aggregate observations finished across files.
 import type { ContentIssue } from '../../shared/content-issue.ts'
-import type { EngineSession, LogRecordEngine } from '../../shared/engine.ts'
+import type { Engine, EngineSession, LogRecordEngine } from '../../shared/engine.ts'
 import type { NativeRule } from '../../shared/native-rule.ts'
 import type { Finding, LogRecord } from '../../shared/types.ts'
 import { type CompiledRuleSet, compileRules } from './compile.ts'
@@ -32,7 +32,7 @@ export const nativeEngine = {
     const { set, issues } = compileRules(content.rules, { untrusted: content.untrusted })
     return compiledNative(set, issues, content.maxFindingsPerRule)
   },
-}
+} satisfies Engine<NativeContent, LogRecord>
 
 function compiledNative(
   set: CompiledRuleSet,

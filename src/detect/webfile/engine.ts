@@ -1,6 +1,6 @@
 // Web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) behind the `Engine`
 // interface: every heuristic that fires on a file is one hit, folded by the hunt into the file's finding.
-import { type CompiledEngine, statelessSession } from '../../shared/engine.ts'
+import { type CompiledEngine, type Engine, statelessSession } from '../../shared/engine.ts'
 import { type CompiledHeuristics, heuristicHits } from './heuristics.ts'
 import type { WebFileInput, WebHit } from './hit.ts'
 
@@ -18,4 +18,4 @@ export const heuristicEngine = {
         }),
     }
   },
-}
+} satisfies Engine<CompiledHeuristics, WebFileInput, WebHit>

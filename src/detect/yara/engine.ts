@@ -3,7 +3,7 @@
 // and the UTF-8 form of a UTF-16 page, which hides from ASCII signatures) and turns matches into hits
 // with attribution and the context filters applied.
 import type { ContentIssue } from '../../shared/content-issue.ts'
-import { type CompiledEngine, statelessSession } from '../../shared/engine.ts'
+import { type CompiledEngine, type Engine, statelessSession } from '../../shared/engine.ts'
 import type { WebFileInput, WebHit } from '../webfile/hit.ts'
 import type { YaraContextFilter } from './context-filter.ts'
 import { type YaraMatchLike, type YaraRuleInfo, yaraHits } from './yara-hits.ts'
@@ -62,4 +62,4 @@ export const yaraEngine = {
       session: () => statelessSession(match),
     }
   },
-}
+} satisfies Engine<YaraContent, YaraFileInput, WebHit>

@@ -103,6 +103,21 @@ export const CASES: readonly ConditionCase[] = [
     records: [yes({ b: 'Set-OabVirtualDirectory' }), no({ b: 'set-oabvirtualdirectory' })],
   },
   {
+    name: 'regex: alternations, optional parts and escapes',
+    when: leaf('b', 'regex', '(?:WhoAmI|ipconfig)\\b|ab(c)?d\\x2Ee|\\u00e9t\\u00e9|x{2,}y'),
+    records: [
+      yes({ b: 'run WHOAMI now' }),
+      yes({ b: 'IPConfig /all' }),
+      no({ b: 'whoamix' }),
+      yes({ b: 'abd.e' }),
+      yes({ b: 'ABCD.E' }),
+      no({ b: 'abcd-e' }),
+      yes({ b: 'ÉTÉ' }),
+      yes({ b: 'axxy' }),
+      no({ b: 'axy' }),
+    ],
+  },
+  {
     name: 'wildcard: * any run, whole value',
     when: leaf('a', 'wildcard', '*.as*x'),
     records: [

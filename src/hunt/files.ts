@@ -6,9 +6,10 @@ import { loadBaselines } from '../content/baseline/load-baseline.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
 import { type CompiledYara, loadYara } from '../content/yara/load-yara.ts'
-import { compileIocs, type Ioc, type IocMatcher } from '../detect/ioc/index.ts'
+import { type FileInfo, type Ioc, iocFileEngine } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { defaultWorkers } from './pool.ts'
@@ -68,7 +69,8 @@ type FilesOptions = HuntOptions & {
 /** Content plus, when `startWorkers`, web-file workers already compiling it. */
 export interface PreparedFiles {
   content: WebContent
-  iocs: IocMatcher
+  /** The IOC file engine's session (hashes, paths, names) for this thread. */
+  iocs: EngineSession<FileInfo, Finding>
   pool?: WebPool
 }
 
@@ -77,7 +79,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     yara: prep.content.yara,
     heuristics: prep.content.heuristics,
     baseline: prep.content.baseline,
-    iocFile: (file, e) => prep.iocs.matchFile(file, e),
+    iocFile: (file, e) => prep.iocs.match(file, e),
     iocs: opts.iocs,
     maxFileBytes: opts.maxFileBytes,
     workers: opts.workers ?? defaultWorkers(),
@@ -102,7 +104,7 @@ export function prepareFiles(opts: FilesOptions, startWorkers: boolean): Prepare
       : undefined
   const prep: PreparedFiles = {
     content: loadWebContent(opts.contentRoot, opts.baselines),
-    iocs: compileIocs(opts.iocs),
+    iocs: iocFileEngine.compile(opts.iocs).session(),
   }
   if (!pool) return prep
   const ctx = scanContext(opts, prep)
@@ -142,7 +144,7 @@ export async function huntFiles(
       opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
     },
   })
-  iocs.flush(emit)
+  iocs.finish(emit)
 
   const artefactRules = loadArtefactRules(root)
   errors.push(...contentIssueErrors(artefactRules.issues))

@@ -4,8 +4,8 @@ import { type Ioc, iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/l
 import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { loadNativeRules } from '../content/rules/load.ts'
-import { compileRules } from '../detect/native/compile.ts'
-import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
+import { type NativeEngine, nativeEngine } from '../detect/native/engine.ts'
+import type { AggregateObservation } from '../detect/native/match.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
@@ -54,7 +54,7 @@ export async function huntLogs(
       fail = reject
     }),
   )
-  let compiled: ReturnType<typeof compileRules>
+  let compiled: NativeEngine
   try {
     const loaded = loadNativeRules(opts.contentRoot)
     const iocs =
@@ -68,7 +68,7 @@ export async function huntLogs(
       )
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules: loaded.rules, iocs } })
     // This thread compiles its own copy for the aggregates meanwhile.
-    compiled = compileRules(loaded.rules)
+    compiled = nativeEngine.compile({ rules: loaded.rules })
     errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
   } catch (err) {
     // Workers waiting for content that will not come are ended; the content error is the one reported.
@@ -78,7 +78,7 @@ export async function huntLogs(
   }
   await pool
 
-  for (const f of finishAggregates(compiled.set, observations)) emit(f)
+  for (const f of compiled.finishAggregates(observations)) emit(f)
   return {
     files: jobs.length,
     bytes: summaries.reduce((n, s) => n + s.bytes, 0),
@@ -86,7 +86,7 @@ export async function huntLogs(
     records: summaries.reduce((n, s) => n + s.records, 0),
     summaries,
     workers,
-    rules: compiled.set.rules,
+    rules: compiled.rules,
   }
 
   function runLogPool(config: Promise<LogDetectorConfig>): Promise<void> {

@@ -12,8 +12,9 @@ import {
   type ArtefactInput,
   type ArtefactTarget,
   archiveKind,
+  artefactEngine,
   artefactFinding,
-  artefactHits,
+  type CompiledArtefactRule,
   type CompiledArtefactRules,
   isMinidump,
   locationsOf,
@@ -43,6 +44,11 @@ export interface ArtefactScanContext {
 export interface ArtefactScanSink {
   finding(f: Finding): void
   error(e: ItemError): void
+}
+
+/** The context with the artefact engine compiled once per scan. */
+interface Scan extends ArtefactScanContext {
+  hits(targets: readonly ArtefactTarget[], input: ArtefactInput): CompiledArtefactRule[]
 }
 
 export const HEAD_BYTES = 64 * 1024
@@ -162,22 +168,18 @@ async function zipMembers(
 }
 
 function emit(
-  ctx: ArtefactScanContext,
+  ctx: Scan,
   sink: ArtefactScanSink,
   targets: readonly ArtefactTarget[],
   input: ArtefactInput,
   extra: Omit<ArtefactContext, 'target'>,
 ): void {
-  const hits = targets.flatMap((t) => artefactHits(ctx.rules, t, input))
+  const hits = ctx.hits(targets, input)
   const f = artefactFinding(hits, input, { target: targets[0]!, ...extra })
   if (f) sink.finding(f)
 }
 
-async function scanFile(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
+async function scanFile(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
   const head = await readHead(a, HEAD_BYTES)
   const input = inputOf(a)
   input.head = head
@@ -196,8 +198,7 @@ async function scanFile(
     }
   }
   if (isMinidump(head)) fields.signature = 'MiniDump (MDMP)'
-  const hits = targets.flatMap((t) => artefactHits(ctx.rules, t, input))
-  if (hits.length === 0) return
+  if (ctx.hits(targets, input).length === 0) return
   const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
   emit(ctx, sink, targets, input, { fields, file })
 }
@@ -208,14 +209,10 @@ function inputOf(a: Artefact): ArtefactInput {
   return input
 }
 
-async function scanTask(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
+async function scanTask(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
   const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
   const input = xmlInput(a, read)
-  if (artefactHits(ctx.rules, 'task', input).length === 0) return
+  if (ctx.hits(['task'], input).length === 0) return
   const fields: Record<string, string> = { command: taskCommands(read.doc).join(' | ') }
   const uri = taskUri(read.doc)
   if (uri) fields.task = uri
@@ -223,14 +220,10 @@ async function scanTask(
   emit(ctx, sink, ['task'], input, { fields, file })
 }
 
-async function scanConfig(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
+async function scanConfig(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
   const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
   const input = xmlInput(a, read)
-  if (artefactHits(ctx.rules, 'config', input).length > 0) {
+  if (ctx.hits(['config'], input).length > 0) {
     const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
     emit(ctx, sink, ['config'], input, { file })
   }
@@ -258,9 +251,18 @@ async function scanConfig(
 /** Scans the artefacts the rules can judge; one finding per item (per vdir for applicationHost.config). */
 export async function scanArtefacts(
   artefacts: readonly Artefact[],
-  ctx: ArtefactScanContext,
+  context: ArtefactScanContext,
   sink: ArtefactScanSink,
 ): Promise<{ files: number }> {
+  const engine = artefactEngine.compile(context.rules).session()
+  const ctx: Scan = {
+    ...context,
+    hits(targets, input) {
+      const out: CompiledArtefactRule[] = []
+      engine.match({ targets, input }, (r) => out.push(r))
+      return out
+    },
+  }
   const work = artefacts.flatMap((a) => {
     const plan = planFor(a)
     return plan ? [{ a, plan }] : []

@@ -62,7 +62,15 @@ export type Phase = (typeof PHASES)[number]
  */
 export type Outcome = 'success' | 'attempt' | 'unknown'
 
-export type EngineName = 'native' | 'sigma' | 'yara' | 'ioc' | 'heuristic' | 'baseline' | 'probe'
+export type EngineName =
+  | 'native'
+  | 'sigma'
+  | 'yara'
+  | 'ioc'
+  | 'heuristic'
+  | 'artefact'
+  | 'baseline'
+  | 'probe'
 
 /** Log types exhunt parses. Keys of `LogRecord.fields` are the header names, lowercased. */
 export const LOG_TYPES = [

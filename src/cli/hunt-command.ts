@@ -1,8 +1,9 @@
 // `exhunt hunt PATH`: check what the user typed, run the hunt (or one hunt per zip of a folder of
 // evidence zips), show progress on stderr, render, pick the exit code.
+import type { BatchEntry } from '../analysis/batch-entry.ts'
 import { type LoadedContent, loadContent } from '../content/load.ts'
 import { contentRoot } from '../content/root.ts'
-import { type BatchEntry, huntBatch } from '../hunt/batch.ts'
+import { huntBatch } from '../hunt/batch.ts'
 import { DEFAULT_MAX_FILE_BYTES, type HuntOptions, hunt } from '../hunt/run.ts'
 import { batchNdjsonLine, renderBatch } from '../report/batch.ts'
 import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'

@@ -2,9 +2,10 @@
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
 import type { Content } from '../content/load.ts'
 import type { CompiledYara } from '../content/yara/load-yara.ts'
-import { compileIocs, type IocMatcher } from '../detect/ioc/index.ts'
+import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { defaultWorkers } from './pool.ts'
@@ -52,7 +53,8 @@ type FilesOptions = Omit<HuntOptions, 'content'> & {
 /** Content plus, when `startWorkers`, web-file workers already compiling it. */
 export interface PreparedFiles {
   content: WebContent
-  iocs: IocMatcher
+  /** The IOC file engine's session (hashes, paths, names) for this thread. */
+  iocs: EngineSession<FileInfo, Finding>
   pool?: WebPool
 }
 
@@ -61,7 +63,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     yara: prep.content.yara,
     heuristics: prep.content.heuristics,
     baseline: prep.content.baseline,
-    iocFile: (file, e) => prep.iocs.matchFile(file, e),
+    iocFile: (file, e) => prep.iocs.match(file, e),
     iocs: opts.content.iocs.all,
     maxFileBytes: opts.maxFileBytes,
     workers: opts.workers ?? defaultWorkers(),
@@ -86,7 +88,7 @@ export function prepareFiles(opts: FilesOptions, startWorkers: boolean): Prepare
       : undefined
   const prep: PreparedFiles = {
     content: webContent(opts.content),
-    iocs: compileIocs(opts.content.iocs.all),
+    iocs: iocFileEngine.compile(opts.content.iocs.all).session(),
   }
   if (!pool) return prep
   const ctx = scanContext(opts, prep)
@@ -125,7 +127,7 @@ export async function huntFiles(
       opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
     },
   })
-  iocs.flush(emit)
+  iocs.finish(emit)
 
   const artefactRules = opts.content.artefactRules
   const art = await scanArtefacts(

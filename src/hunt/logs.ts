@@ -2,8 +2,8 @@
 
 import { contentIssueErrors } from '../content/issues.ts'
 import type { Content } from '../content/load.ts'
-import { compileRules } from '../detect/native/compile.ts'
-import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
+import { type NativeEngine, nativeEngine } from '../detect/native/engine.ts'
+import type { AggregateObservation } from '../detect/native/match.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
@@ -51,13 +51,13 @@ export async function huntLogs(
       fail = reject
     }),
   )
-  let compiled: ReturnType<typeof compileRules>
+  let compiled: NativeEngine
   try {
     const rules = opts.content.nativeRules
     if (!rules) throw new Error('content was loaded without its log rules')
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules, iocs: opts.content.iocs.all } })
     // This thread compiles its own copy for the aggregates meanwhile.
-    compiled = compileRules(rules)
+    compiled = nativeEngine.compile({ rules })
     errors.push(...contentIssueErrors(compiled.issues))
   } catch (err) {
     // Workers waiting for content that will not come are ended; the content error is the one reported.
@@ -67,7 +67,7 @@ export async function huntLogs(
   }
   await pool
 
-  for (const f of finishAggregates(compiled.set, observations)) emit(f)
+  for (const f of compiled.finishAggregates(observations)) emit(f)
   return {
     files: jobs.length,
     bytes: summaries.reduce((n, s) => n + s.bytes, 0),
@@ -75,7 +75,7 @@ export async function huntLogs(
     records: summaries.reduce((n, s) => n + s.records, 0),
     summaries,
     workers,
-    rules: compiled.set.rules,
+    rules: compiled.rules,
   }
 
   function runLogPool(config: Promise<LogDetectorConfig>): Promise<void> {

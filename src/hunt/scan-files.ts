@@ -18,6 +18,8 @@ import {
   scanWebFileBytes,
   type WebFileMeta,
   type WebScanEngine,
+  type WebScanParts,
+  webScanEngine,
   yaraNotCompiled,
 } from './webfile-scan.ts'
 
@@ -76,15 +78,15 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
       ctx.yara.sources = []
     }
   }
-  const engine: WebScanEngine = {
+  const parts: WebScanParts = {
     scanner: ctx.yara.scanner,
     yaraRules: ctx.yara.rules,
     heuristics: ctx.heuristics,
     baseline: ctx.baseline,
     yaraFilters: ctx.yara.filters,
   }
-  if (ctx.iocFile) engine.iocFile = ctx.iocFile
-  return engine
+  if (ctx.iocFile) parts.iocFile = ctx.iocFile
+  return webScanEngine(parts)
 }
 
 async function scanHere(

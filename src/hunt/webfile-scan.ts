@@ -6,14 +6,15 @@ import { yaraVariables } from '../content/yara/load-yara.ts'
 import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/baseline-check.ts'
 import { compiledPageUrls } from '../detect/webfile/compiled-page.ts'
 import { type DecodedText, decodeText } from '../detect/webfile/decode.ts'
+import { heuristicEngine } from '../detect/webfile/engine.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
-import { heuristicHits } from '../detect/webfile/heuristics.ts'
-import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
+import { type WebFileInput, type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
 import { type ScannedFile, webFileFinding } from '../detect/webfile/web-finding.ts'
 import { locate } from '../detect/webfile/web-path.ts'
 import type { YaraContextFilter } from '../detect/yara/context-filter.ts'
-import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
-import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
+import { type YaraFileInput, type YaraScanFn, yaraEngine } from '../detect/yara/engine.ts'
+import type { YaraMatchLike, YaraRuleInfo } from '../detect/yara/yara-hits.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { clrView } from './clr-view.ts'
@@ -33,7 +34,8 @@ export interface YaraScanner {
   scan(data: Buffer, variables?: Record<string, string | number>): unknown[]
 }
 
-export interface WebScanEngine {
+/** What one thread compiled for web files: today's content parts, before `webScanEngine` compiles them. */
+export interface WebScanParts {
   scanner: YaraScanner | null
   yaraRules: Map<string, YaraRuleInfo>
   heuristics: CompiledHeuristics
@@ -41,6 +43,36 @@ export interface WebScanEngine {
   iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
   /** content/rules/yara/context-filters.yml: lowers vendored-rule hits whose evidence is benign ASP.NET. */
   yaraFilters?: readonly YaraContextFilter[]
+}
+
+/** The web-file engines of one thread, compiled once, each run through the `Engine` interface. */
+export interface WebScanEngine {
+  yara: EngineSession<YaraFileInput, WebHit> | null
+  heuristics: EngineSession<WebFileInput, WebHit>
+  baseline: Baseline
+  /** The IOC file engine's session (hashes, paths, names), or a caller's own matcher. */
+  iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
+}
+
+export function webScanEngine(p: WebScanParts): WebScanEngine {
+  const { scanner } = p
+  // yara-x wants a Buffer; a view over the same memory costs no copy.
+  const scan: YaraScanFn | null = scanner
+    ? (data, file) =>
+        scanner.scan(
+          Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+          yaraVariables(file.path, file.windowsPath),
+        ) as YaraMatchLike[]
+    : null
+  const engine: WebScanEngine = {
+    yara: scan
+      ? yaraEngine.compile({ scan, rules: p.yaraRules, filters: p.yaraFilters ?? [] }).session()
+      : null,
+    heuristics: heuristicEngine.compile(p.heuristics).session(),
+    baseline: p.baseline,
+  }
+  if (p.iocFile) engine.iocFile = p.iocFile
+  return engine
 }
 
 /** Serialisable facts about the file, as the artefact carries them. */
@@ -74,22 +106,6 @@ function hashes(bytes: Buffer): { sha256: string; sha1: string; md5: string } {
     sha1: createHash('sha1').update(bytes).digest('hex'),
     md5: createHash('md5').update(bytes).digest('hex'),
   }
-}
-
-function runYara(
-  scanner: YaraScanner,
-  bytes: Buffer,
-  transcoded: Buffer | undefined,
-  vars: Record<string, string>,
-): { matches: YaraMatchLike[]; fromTranscoded: Set<YaraMatchLike> } {
-  const first = scanner.scan(bytes, vars) as YaraMatchLike[]
-  if (!transcoded) return { matches: first, fromTranscoded: new Set() }
-  // A UTF-16 page hides from ASCII signatures; scan its UTF-8 form too.
-  const seen = new Set(first.map((m) => m.ruleIdentifier))
-  const second = (scanner.scan(transcoded, vars) as YaraMatchLike[]).filter(
-    (m) => !seen.has(m.ruleIdentifier),
-  )
-  return { matches: [...first, ...second], fromTranscoded: new Set(second) }
 }
 
 function iocHit(f: Finding): WebHit {
@@ -139,22 +155,13 @@ export function yaraScanFile(
   passed: YaraPassed,
   errors: ItemError[],
 ): void {
-  if (!engine.scanner) return
+  if (!engine.yara) return
   const { decoded } = passed
-  const utf16 = decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be'
-  const transcoded = utf16 ? Buffer.from(decoded.text, 'utf8') : undefined
+  const file = webFileInfo(meta.path, meta.windowsPath, bytes.length)
   try {
-    const vars = yaraVariables(meta.path, meta.windowsPath)
-    const { matches, fromTranscoded } = runYara(engine.scanner, bytes, transcoded, vars)
-    const context = engine.yaraFilters?.length
-      ? {
-          filters: engine.yaraFilters,
-          // Match offsets are into the buffer that was scanned.
-          scanned: (m: YaraMatchLike) => (fromTranscoded.has(m) && transcoded ? transcoded : bytes),
-          ext: webFileInfo(meta.path, meta.windowsPath, bytes.length).ext,
-        }
-      : undefined
-    passed.hits.push(...yaraHits(matches, engine.yaraRules, context))
+    engine.yara.match({ file, bytes, text: decoded.text, encoding: decoded.encoding }, (h) =>
+      passed.hits.push(h),
+    )
   } catch (err) {
     errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
   }
@@ -194,14 +201,16 @@ export function finishWebFile(
   if (head) info.oversized = true
   const loc = locate(meta.path, meta.windowsPath)
   const text = decoded.text
-  hits.push(
-    ...heuristicHits(engine.heuristics, {
+  engine.heuristics.match(
+    {
       file: info,
       bytes,
       text,
       lower: text.toLowerCase(),
       utf8: decoded.encoding === 'utf-8',
-    }),
+      encoding: decoded.encoding,
+    },
+    (h) => hits.push(h),
   )
   if (engine.iocFile) {
     // Name and path indicators still apply; a hash of the first bytes is no file hash.

@@ -3,7 +3,8 @@
 // the main thread is still loading and validating it.
 import { parentPort } from 'node:worker_threads'
 import { compileYaraSources } from '../content/yara/load-yara.ts'
-import { compileIocs } from '../detect/ioc/index.ts'
+import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
@@ -14,6 +15,7 @@ import {
   prepareWebFile,
   type WebFileMeta,
   type WebScanEngine,
+  webScanEngine,
   type YaraPassed,
   type YaraScanner,
   yaraNotCompiled,
@@ -26,7 +28,7 @@ if (!port) throw new Error('webfile-worker must run in a worker thread')
 interface Setup {
   data: WebWorkerData
   engine: WebScanEngine
-  iocs: ReturnType<typeof compileIocs>
+  iocs: EngineSession<FileInfo, Finding>
 }
 
 let setup: Setup | undefined
@@ -39,15 +41,15 @@ function setUp(data: WebWorkerData): Setup {
   } catch (err) {
     startError = yaraNotCompiled(err)
   }
-  const iocs = compileIocs(data.iocs)
-  const engine: WebScanEngine = {
+  const iocs = iocFileEngine.compile(data.iocs).session()
+  const engine = webScanEngine({
     scanner,
     yaraRules: data.yaraRules,
     heuristics: data.heuristics,
     yaraFilters: data.yaraFilters,
     baseline: data.baseline,
-    iocFile: (file, emit) => iocs.matchFile(file, emit),
-  }
+    iocFile: (file, emit) => iocs.match(file, emit),
+  })
   return { data, engine, iocs }
 }
 
@@ -115,7 +117,7 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
       errors.push(toItemError(err, p.meta.path))
     }
   }
-  iocs.flush((f) => findings.push(f))
+  iocs.finish((f) => findings.push(f))
   return result
 }
 

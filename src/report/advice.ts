@@ -1,9 +1,9 @@
 // "What to do next" per verdict. The words live in content/advice/next-steps.yml, parsed by
 // content/advice.ts; the caller passes them in and this module fills in the placeholders. Pure.
-import { isFileFinding } from '../hunt/correlate.ts'
+import { isFileFinding } from '../analysis/correlate.ts'
+import { installAdvice } from '../analysis/updates.ts'
 import type { Advice } from '../shared/advice.ts'
 import type { Category, HuntReport } from '../shared/types.ts'
-import { installAdvice } from './updates.ts'
 
 export type { Advice, VerdictAdvice } from '../shared/advice.ts'
 

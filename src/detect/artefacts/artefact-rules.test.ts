@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { compileArtefactRuleTexts } from '../../content/artefacts/load-artefact-rules.ts'
+import { parseXml } from '../../shared/xml.ts'
 import { configEntries } from './config-entries.ts'
 import { artefactFinding, artefactHits } from './evaluate.ts'
 import { locationsOf, normalisePath } from './location.ts'
@@ -107,7 +108,7 @@ describe('task and config extraction', () => {
   test('task commands join Command and Arguments, expand env vars, list COM handlers', () => {
     const xml =
       '<Task><Actions><Exec><Command>%windir%\\system32\\cmd.exe</Command><Arguments>/c &quot;%PUBLIC%\\a.bat&quot;</Arguments></Exec><ComHandler><ClassId>{A}</ClassId></ComHandler></Actions></Task>'
-    assert.deepEqual(taskCommands(xml), [
+    assert.deepEqual(taskCommands(parseXml(xml)), [
       'C:\\Windows\\system32\\cmd.exe /c "C:\\Users\\Public\\a.bat"',
       'comhandler {A}',
     ])
@@ -117,7 +118,7 @@ describe('task and config extraction', () => {
       <system.webServer><handlers accessPolicy="Read, Script"><add name="h" path="*.x" verb="*" type="A.B" /></handlers>
       <modules><add name="m" type="Evil.Mod, Evil" /><remove name="WebDAVModule" /></modules>
       <globalModules><add name="g" image="%windir%\\System32\\inetsrv\\x.dll" /></globalModules></system.webServer></configuration>`
-    assert.deepEqual(configEntries(xml), [
+    assert.deepEqual(configEntries(parseXml(xml)), [
       'access\tpolicy=read, script',
       'handler\tname=h\tpath=*.x\tverb=*\ttype=a.b',
       'module\tname=m\ttype=evil.mod, evil',
@@ -128,7 +129,7 @@ describe('task and config extraction', () => {
     const xml = `<globalModules><![CDATA[ <!-- ]]><add name="a" image="&#67;:\\&#x50;rogramData\\a.dll" />
       <!-- <![CDATA[ --><add name="b" image="&#37;windir&#37;\\System32\\inetsrv\\b.dll" />
       <![CDATA[ <add name="hidden" image="D:\\x.dll" /> ]]></globalModules>`
-    assert.deepEqual(configEntries(xml), [
+    assert.deepEqual(configEntries(parseXml(xml)), [
       'globalmodule\tname=a\timage=c:\\programdata\\a.dll',
       'globalmodule\tname=b\timage=c:\\windows\\system32\\inetsrv\\b.dll',
     ])

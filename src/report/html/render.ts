@@ -1,12 +1,13 @@
 // One self-contained HTML file: inline CSS and JS, no external resource, every value escaped.
-import { logLabel } from '../../hunt/coverage.ts'
+import { logLabel } from '../../analysis/coverage.ts'
+import { byTime, groupByRule } from '../../analysis/group.ts'
+import { bytes, num } from '../../analysis/numbers.ts'
+import { unreadSentence } from '../../analysis/unread-words.ts'
 import type { Finding, HuntReport, RuleSource, TimelineEntry } from '../../shared/types.ts'
 import { severityRank } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
 import { fieldsLine, shownFields } from '../fields.ts'
-import { byTime, groupByRule } from '../group.ts'
-import { bytes, num, ts } from '../text/layout.ts'
-import { unreadSentence } from '../unread.ts'
+import { ts } from '../text/layout.ts'
 import { TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { CSP, CSS, JS } from './assets.ts'
 

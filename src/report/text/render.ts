@@ -1,13 +1,14 @@
 // The report for a human at a terminal: the answer first, then why, then the detail.
 import { createColors } from 'picocolors'
-import { logLabel } from '../../hunt/coverage.ts'
+import { logLabel } from '../../analysis/coverage.ts'
+import { byTime, groupByRule } from '../../analysis/group.ts'
+import { bytes, num } from '../../analysis/numbers.ts'
+import { unreadSentence } from '../../analysis/unread-words.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
 import { fieldsLine } from '../fields.ts'
-import { byTime, groupByRule } from '../group.ts'
-import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
-import { bytes, num, plural, shorten, table, ts, wrap } from './layout.ts'
+import { plural, shorten, table, ts, wrap } from './layout.ts'
 
 export interface TextOptions {
   color?: boolean

@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../test/helpers/corpus.ts'
 import { loadContent } from '../content/load.ts'
+import { decide } from '../hunt/decide.ts'
 import type { CoverageEntry } from '../shared/types.ts'
 import { coverageWarnings, type ExposureWindow } from './coverage.ts'
-import { decide } from './decide.ts'
 
 const PL_CVES = ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065']
 const PL: ExposureWindow[] = [

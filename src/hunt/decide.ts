@@ -6,9 +6,8 @@ import type { Examined } from '../analysis/examined.ts'
 import { bySeverityThenTime } from '../analysis/group.ts'
 import { buildTimeline } from '../analysis/timeline.ts'
 import { decideVerdict } from '../analysis/verdict.ts'
-import { loadCveInfo, windowStart } from '../content/builds/cves.ts'
-import { loadBuildTable } from '../content/builds/load.ts'
-import { type BuildCandidate, exposureFor } from '../detect/exposure/index.ts'
+import { type CveInfo, windowStart } from '../content/builds/cves.ts'
+import { type BuildCandidate, type BuildTable, exposureFor } from '../detect/exposure/index.ts'
 import type {
   Coverage,
   Exposure,
@@ -20,7 +19,9 @@ import type {
 import type { LogFileSummary } from '../sources/logs/index.ts'
 
 export interface DecideInput {
-  contentRoot: string
+  /** The build table and CVE families of the content the hunt loaded (content/load.ts). */
+  builds: BuildTable
+  cves: readonly CveInfo[]
   findings: Finding[]
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
@@ -40,8 +41,8 @@ export interface Decided {
   exposure: Exposure | null
 }
 
-function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  return loadCveInfo(contentRoot).map((c) => ({
+function exposureWindows(cves: readonly CveInfo[]): readonly ExposureWindow[] {
+  return cves.map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
@@ -50,10 +51,10 @@ function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
 }
 
 export function decide(input: DecideInput): Decided {
-  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
+  const plants = input.cves.flatMap((c) => c.plants)
   const findings = correlate(input.findings, { plants }).sort(bySeverityThenTime)
   const exposure = input.build
-    ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
+    ? exposureFor(input.builds, input.build.build, input.build.source)
     : null
   const { verdict, reasons } = decideVerdict(findings, exposure, {
     ...(input.examined ? { examined: input.examined } : {}),
@@ -75,7 +76,7 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+      warnings: coverageWarnings(entries, exposureWindows(input.cves), {
         ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
       }),
       ...(input.unread?.length ? { unread: input.unread } : {}),

@@ -1,12 +1,8 @@
 // File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
-import { join } from 'node:path'
-import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
-import { loadBaselines } from '../content/baseline/load-baseline.ts'
-import { contentIssueErrors } from '../content/issues.ts'
-import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
-import { type CompiledYara, loadYara } from '../content/yara/load-yara.ts'
-import { type FileInfo, type Ioc, iocFileEngine } from '../detect/ioc/index.ts'
+import type { Content } from '../content/load.ts'
+import type { CompiledYara } from '../content/yara/load-yara.ts'
+import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { EngineSession } from '../shared/engine.ts'
@@ -27,43 +23,31 @@ export interface FilesOutcome {
   rules: number
 }
 
-/** The web-file content, loaded once, possibly before discovery. */
+/** The web-file part of the content. */
 export interface WebContent {
   yara: CompiledYara
   heuristics: CompiledHeuristics
   baseline: Baseline
-  /** Heuristic and baseline problems (YARA's are in `yara.skipped`). */
-  problems: ItemError[]
 }
 
-/** Content problems, in the order the hunt always reported them. */
-function contentErrors(c: WebContent): ItemError[] {
-  const skipped: ItemError[] = c.yara.skipped.map((s) => ({
+/** YARA files yara-x skipped: the hunt runs without them, and says so (other content problems were
+ * reported by run.ts with the rest of the content's issues). */
+function skippedErrors(c: WebContent): ItemError[] {
+  return c.yara.skipped.map((s) => ({
     code: 'EXH_ERR_CONTENT',
     path: s.file,
     message: `YARA rules skipped: ${s.reason}`,
   }))
-  return [...skipped, ...contentIssueErrors(c.yara.issues), ...c.problems]
 }
 
-/** The YARA rules (checked by yara-x file by file), heuristics and baselines. */
-function loadWebContent(root: string, baselines: readonly string[] = []): WebContent {
-  // Worker threads compile their own scanners; this thread only validates (and compiles if it scans).
-  const yara = loadYara(root, [], { compile: false })
-  const problems: ItemError[] = []
-  const heuristics = loadHeuristics(root)
-  for (const p of heuristics.problems) {
-    problems.push({ code: 'EXH_ERR_CONTENT', path: 'content/rules/webfile', message: String(p) })
-  }
-  const baseline = loadBaselines([join(root, 'baselines'), ...baselines])
-  problems.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
-  return { yara, heuristics, baseline: baseline.baseline, problems }
+function webContent(content: Content): WebContent {
+  if (!content.yara) throw new Error('content was loaded without YARA')
+  return { yara: content.yara, heuristics: content.heuristics, baseline: content.baseline }
 }
 
-type FilesOptions = HuntOptions & {
-  contentRoot: string
+type FilesOptions = Omit<HuntOptions, 'content'> & {
+  content: Content
   maxFileBytes: number
-  iocs: readonly Ioc[]
 }
 
 /** Content plus, when `startWorkers`, web-file workers already compiling it. */
@@ -80,7 +64,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     heuristics: prep.content.heuristics,
     baseline: prep.content.baseline,
     iocFile: (file, e) => prep.iocs.match(file, e),
-    iocs: opts.iocs,
+    iocs: opts.content.iocs.all,
     maxFileBytes: opts.maxFileBytes,
     workers: opts.workers ?? defaultWorkers(),
   }
@@ -103,8 +87,8 @@ export function prepareFiles(opts: FilesOptions, startWorkers: boolean): Prepare
       ? startWebPool(new Promise<WebWorkerData>((resolve) => (give = resolve)), workers)
       : undefined
   const prep: PreparedFiles = {
-    content: loadWebContent(opts.contentRoot, opts.baselines),
-    iocs: iocFileEngine.compile(opts.iocs).session(),
+    content: webContent(opts.content),
+    iocs: iocFileEngine.compile(opts.content.iocs.all).session(),
   }
   if (!pool) return prep
   const ctx = scanContext(opts, prep)
@@ -121,16 +105,15 @@ export async function closePrepared(prep: PreparedFiles | undefined): Promise<vo
 
 export async function huntFiles(
   evidence: Evidence,
-  /** `iocs`: shipped and `--ioc` indicators, loaded (and their problems reported) once by run.ts. */
+  /** `content`: loaded (and its problems reported) once by run.ts. */
   opts: FilesOptions,
   emit: (f: Finding) => void,
   errors: ItemError[],
   prepared?: PreparedFiles,
 ): Promise<FilesOutcome> {
-  const root = opts.contentRoot
   const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
   const prep = prepared ?? prepareFiles(opts, false)
-  errors.push(...contentErrors(prep.content))
+  errors.push(...skippedErrors(prep.content))
   const { yara, heuristics } = prep.content
   const iocs = prep.iocs
 
@@ -146,17 +129,16 @@ export async function huntFiles(
   })
   iocs.finish(emit)
 
-  const artefactRules = loadArtefactRules(root)
-  errors.push(...contentIssueErrors(artefactRules.issues))
+  const artefactRules = opts.content.artefactRules
   const art = await scanArtefacts(
     evidence.artefacts.filter((a) => a.kind !== 'log' && a.kind !== 'evtx' && a.kind !== 'binary'),
-    { rules: artefactRules.rules },
+    { rules: artefactRules },
     { finding: emit, error: (e) => errors.push(e) },
   )
   return {
     files: web.files,
     bytes: web.bytes,
     artefacts: art.files,
-    rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.rules.length,
+    rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.length,
   }
 }

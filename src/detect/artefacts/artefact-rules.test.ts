@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
+import { compileArtefactRuleTexts } from '../../content/artefacts/load-artefact-rules.ts'
 import { parseXml } from '../../shared/xml.ts'
-import { compileArtefactRules } from './compile-rules.ts'
 import { configEntries } from './config-entries.ts'
 import { artefactFinding, artefactHits } from './evaluate.ts'
 import { locationsOf, normalisePath } from './location.ts'
@@ -16,7 +16,7 @@ const DIR = join(REPO_ROOT, 'content', 'rules', 'artefacts')
 const files = readdirSync(DIR)
   .filter((n) => n.endsWith('.yml'))
   .map((n) => ({ file: `rules/artefacts/${n}`, text: readFileSync(join(DIR, n), 'utf8') }))
-const compiled = compileArtefactRules(files)
+const compiled = compileArtefactRuleTexts(files)
 
 describe('artefact rules content', () => {
   test('every rule file loads without issues', () => {
@@ -27,25 +27,31 @@ describe('artefact rules content', () => {
     assert.deepEqual(runArtefactRuleTests(compiled.rules), [])
   })
   test('the inline-test runner reports samples that misbehave', () => {
-    const c = compileArtefactRules([
+    const c = compileArtefactRuleTexts([
       {
         file: 'rules/artefacts/exh-art-x.yml',
-        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
+        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: ['https://example.org/x']\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
       },
     ])
     assert.deepEqual(c.issues, [])
     assert.equal(runArtefactRuleTests(c.rules).length, 2)
   })
   test('a broken rule is reported with file and field, and dropped', () => {
-    const bad = compileArtefactRules([
+    const bad = compileArtefactRuleTexts([
       {
         file: 'rules/artefacts/exh-art-bad.yml',
         text: 'id: exh-art-bad\ntitle: t\nlevel: severe\ncategory: webshell\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { name-regex: "(" }\ntests: { positive: [{ path: a }], negative: [{ path: b }] }\n',
       },
     ])
     assert.equal(bad.rules.rules.length, 0)
-    const paths = bad.issues.map((i) => i.path).sort()
-    assert.deepEqual(paths, ['category', 'level', 'match', 'proves'])
+    const paths = bad.issues.map((i) => `${i.severity} ${i.path}`).sort()
+    assert.deepEqual(paths, [
+      'error category',
+      'error level',
+      'error match',
+      'error proves',
+      'warning references[0]',
+    ])
     assert.ok(bad.issues.every((i) => i.file === 'rules/artefacts/exh-art-bad.yml'))
   })
 })

@@ -213,8 +213,9 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       out.push(`  …and ${r.errors.length - MAX_ERRORS_SHOWN} more (see --format json)`)
   }
 
-  head('What to do next')
-  nextSteps(r, opts.advice).forEach((step, i) => {
+  const steps = nextSteps(r, opts.advice)
+  if (steps.length > 0) head('What to do next')
+  steps.forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(3)
     out.push(...wrap(step, width, `  ${n} `, '      '))
   })

@@ -2,7 +2,8 @@
 // the built-in sentences (the report still renders) and `exhunt content lint` names the problems.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Advice, parseAdvice } from '../report/advice.ts'
+import { type Advice, type AdviceInput, nextSteps, parseAdvice } from '../report/advice.ts'
+import type { ReportAdvice } from '../shared/types.ts'
 import type { ContentIssue } from './issues.ts'
 
 export const ADVICE_FILE = join('advice', 'next-steps.yml')
@@ -32,4 +33,18 @@ export function loadAdviceWithIssues(contentRoot: string): {
 
 export function loadAdvice(contentRoot: string): Advice {
   return loadAdviceWithIssues(contentRoot).advice
+}
+
+/**
+ * The next steps a report stores (`HuntReport.advice`), filled from the report when it is made, so a
+ * dashboard or an e-mail shows them from the stored JSON. hunt/run.ts calls this once, where the
+ * report is assembled.
+ */
+export function reportAdvice(report: AdviceInput, advice: Advice): ReportAdvice {
+  const own = advice[report.verdict]
+  return {
+    verdict: report.verdict,
+    steps: nextSteps(report, advice),
+    source: own && own.steps.length > 0 ? ADVICE_FILE.replaceAll('\\', '/') : 'built-in',
+  }
 }

@@ -2,12 +2,20 @@
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadAdvice, reportAdvice } from '../content/advice.ts'
 import { iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
 import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
-import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
+import { type IdScope, scopedFindingId } from '../shared/finding-id.ts'
+import {
+  type EvidenceDigest,
+  type Finding,
+  HUNT_SCHEMA,
+  type HuntReport,
+  type ItemError,
+} from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
@@ -18,6 +26,7 @@ import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
+import { fileDigest, identifyTarget, listingDigest } from './target.ts'
 import { examinedCounts, unreadEntries } from './unread.ts'
 
 export interface HuntProgress {
@@ -75,7 +84,10 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   const errors: ItemError[] = []
   const findings: Finding[] = []
   const folder = createFolder()
+  // Set once the evidence is listed, before any scan emits: every id is made in the target's scope.
+  let scope: IdScope = { host: '', prefix: '' }
   const emit = (f: Finding) => {
+    f.id = scopedFindingId(scope, f)
     if (!folder.add(f)) return
     findings.push(f)
     opts.onFinding?.(f)
@@ -124,7 +136,14 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   errors.push(...evidence.errors)
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
+  // A zip or a single file is hashed beside the scans (its bytes are in the page cache by then).
+  const digest: Promise<EvidenceDigest | undefined> =
+    evidence.kind === 'directory'
+      ? Promise.resolve(listingDigest(evidence.artefacts))
+      : fileDigest(opts.input).catch(() => undefined)
   try {
+    const target = await identifyTarget(evidence)
+    scope = target.scope
     const logs = only.has('logs')
       ? await huntLogs(
           evidence.artefacts,
@@ -156,15 +175,31 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       }),
       unread: unreadEntries(evidence.artefacts, errors),
     })
+    const evidenceDigest = await digest
     const finishedAt = new Date()
+    const advice = reportAdvice(
+      {
+        verdict: decided.verdict,
+        findings: decided.findings,
+        timeline: decided.timeline,
+        exposure: decided.exposure,
+      },
+      loadAdvice(root),
+    )
     return {
-      schema: 'exhunt.hunt/1',
+      schema: HUNT_SCHEMA,
+      kind: 'hunt',
       tool: { name: 'exhunt', version: VERSION, contentVersion: contentVersion(root, VERSION) },
+      target: {
+        ...target.identity,
+        ...(evidenceDigest ? { evidence: evidenceDigest } : {}),
+      },
       input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       verdict: decided.verdict,
       verdictReasons: decided.reasons,
+      advice,
       findings: decided.findings,
       timeline: decided.timeline,
       coverage: decided.coverage,
@@ -184,6 +219,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       },
     }
   } finally {
+    await digest
     await closePrepared(early)
     await evidence.close()
   }

@@ -62,8 +62,11 @@ export function parseAdvice(text: string): { advice: Advice; issues: string[] } 
   return { advice, issues }
 }
 
+/** What the steps are filled from. */
+export type AdviceInput = Pick<HuntReport, 'verdict' | 'findings' | 'timeline' | 'exposure'>
+
 /** The steps for this report's verdict, placeholders filled. */
-export function nextSteps(report: HuntReport, advice?: Advice): string[] {
+export function nextSteps(report: AdviceInput, advice?: Advice): string[] {
   const a = advice?.[report.verdict]
   if (!a || a.steps.length === 0) return [FALLBACK_ADVICE[report.verdict]]
   const cats = new Set(report.findings.map((f) => f.category))
@@ -74,7 +77,7 @@ export function nextSteps(report: HuntReport, advice?: Advice): string[] {
   return [...a.steps, ...extra].map((s) => s.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m))
 }
 
-function placeholders(r: HuntReport): Record<string, string> {
+function placeholders(r: AdviceInput): Record<string, string> {
   const shells = r.findings.filter(isFileFinding).map((f) => f.source.path)
   const ips = r.timeline
     .filter((t) => t.kind === 'actor')
@@ -98,4 +101,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function isStringList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((s) => typeof s === 'string')
+}
+
+/**
+ * The steps a renderer shows: those stored in the report when it was made; a report without them
+ * (`exhunt.hunt/1`, written before reports stored advice) gets them filled here.
+ */
+export function reportSteps(report: HuntReport, advice?: Advice): string[] {
+  const stored = (report as Partial<HuntReport>).advice
+  return stored && stored.steps.length > 0 ? stored.steps : nextSteps(report, advice)
 }

@@ -58,8 +58,14 @@ describe('json', () => {
     const shuffled = Object.fromEntries(Object.entries(r).reverse()) as unknown as HuntReport
     const a = renderReport(r, 'json')
     assert.equal(renderReport(shuffled, 'json'), a)
-    assert.deepEqual(Object.keys(JSON.parse(a)).slice(0, 3), ['schema', 'tool', 'input'])
-    assert.match(a, /^\{\n {2}"schema": "exhunt.hunt\/1",\n/)
+    assert.deepEqual(Object.keys(JSON.parse(a)).slice(0, 5), [
+      'schema',
+      'kind',
+      'tool',
+      'target',
+      'input',
+    ])
+    assert.match(a, /^\{\n {2}"schema": "exhunt.hunt\/2",\n {2}"kind": "hunt",\n/)
     assert.deepEqual(
       JSON.parse(a),
       JSON.parse(JSON.stringify(r)),
@@ -95,8 +101,18 @@ describe('ndjson', () => {
     assert.equal(summary.type, 'summary')
     assert.equal(summary.verdict, 'compromised')
     assert.deepEqual(summary.reasons, r.verdictReasons)
-    for (const k of ['stats', 'coverage', 'exposure', 'errors', 'timeline'])
+    for (const k of [
+      'kind',
+      'target',
+      'advice',
+      'stats',
+      'coverage',
+      'exposure',
+      'errors',
+      'timeline',
+    ])
       assert.ok(k in summary, k)
+    assert.deepEqual(summary.advice, r.advice)
     assert.equal(summary.findings, undefined)
     assert.equal(ndjsonLine(r.findings[0]!), lines[0])
   })
@@ -211,9 +227,23 @@ describe('text', () => {
     assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
-  test('without advice the built-in sentence for the verdict is shown', () => {
-    const out = renderReport(proxyLogonReport(), 'text')
+  test('a report without stored advice (exhunt.hunt/1) and no advice file: the built-in sentence', () => {
+    const r: Partial<HuntReport> = proxyLogonReport()
+    delete r.advice
+    const out = renderReport(r as HuntReport, 'text')
     assert.match(out, /WHAT TO DO NEXT\n {2}1\. +Isolate the server/)
+  })
+
+  test('the steps stored in the report are shown as stored, not recomputed', () => {
+    const r = proxyLogonReport()
+    assert.equal(r.advice.source, 'advice/next-steps.yml')
+    assert.match(r.advice.steps.join('\n'), /Do not just patch/)
+    r.advice = { verdict: r.verdict, steps: ['Call the stored-advice desk.'], source: 'built-in' }
+    for (const format of ['text', 'html'] as const) {
+      const out = renderReport(r, format, { advice: advice.advice })
+      assert.match(out, /Call the stored-advice desk\./, format)
+      assert.ok(!out.includes('Do not just patch'), format)
+    }
   })
 })
 

@@ -2,9 +2,10 @@
 import { createColors } from 'picocolors'
 import { logLabel } from '../../hunt/coverage.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
-import { type Advice, nextSteps } from '../advice.ts'
+import { type Advice, reportSteps } from '../advice.ts'
 import { fieldsLine } from '../fields.ts'
 import { byTime, groupByRule } from '../group.ts'
+import { targetLine } from '../target.ts'
 import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { bytes, num, plural, shorten, table, ts, wrap } from './layout.ts'
@@ -33,6 +34,8 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       width,
     ),
   )
+  const server = targetLine(r)
+  if (server) out.push(...wrap(server, width))
   const s = r.stats
   out.push(
     ...wrap(
@@ -213,7 +216,7 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
   }
 
   head('What to do next')
-  nextSteps(r, opts.advice).forEach((step, i) => {
+  reportSteps(r, opts.advice).forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(3)
     out.push(...wrap(step, width, `  ${n} `, '      '))
   })

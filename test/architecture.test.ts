@@ -99,6 +99,7 @@ test('a planted violation of each kind fails the check, and each is named', () =
     'detect/planted-test-import.ts': "import '../hunt/scan-files.test-helper.ts'\n",
     'detect/planted-package.ts': "import { fdir } from 'fdir'\nexport const f = fdir\n",
     'probe/planted-folder.ts': "import '../shared/types.ts'\n",
+    'planted-top.ts': "import './shared/types.ts'\n",
     'detect/planted-a.ts': "import { b } from './planted-b.ts'\nexport const a = () => b\n",
     'detect/planted-b.ts': "import { a } from './planted-a.ts'\nexport const b = () => a\n",
   })
@@ -115,6 +116,7 @@ test('a planted violation of each kind fails the check, and each is named', () =
     "detect/planted-test-import.ts:1 side-effect '../hunt/scan-files.test-helper.ts': production code imports a test file",
     "detect/planted-package.ts:1 import 'fdir': detect/ may not import fdir",
     "probe/planted-folder.ts:1 side-effect '../shared/types.ts': folder 'probe' is not in the module map",
+    "planted-top.ts:1 side-effect './shared/types.ts': only index.ts lives at the top of src/",
     'import cycle: detect/planted-a.ts → detect/planted-b.ts → detect/planted-a.ts',
   ]
   for (const want of expected)

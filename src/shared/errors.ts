@@ -1,6 +1,9 @@
 // Coded errors (undici style): callers and tests branch on `code`, never on message text.
 // Every code is listed in docs/errors.md.
 
+/** Every code is documented in docs/errors.md; `EXH_ERR_FS_<ERRNO>` carries the OS errno. */
+export type ExhuntErrorCode = `EXH_ERR_${string}`
+
 export class ExhuntError extends Error {
   readonly code: string
   readonly item?: string
@@ -10,6 +13,11 @@ export class ExhuntError extends Error {
     this.code = code
     if (opts.item !== undefined) this.item = opts.item
   }
+}
+
+/** True for an error exhunt raised on purpose (branch on its `code`, never on its message). */
+export function isExhuntError(err: unknown): err is ExhuntError {
+  return err instanceof ExhuntError
 }
 
 /** Turn anything thrown while reading one item into an ItemError-shaped value. */

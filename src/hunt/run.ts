@@ -49,6 +49,11 @@ export interface HuntOptions {
   maxLineBytes?: number
   /** What to hunt through; both by default. */
   only?: ReadonlyArray<'logs' | 'files'>
+  /**
+   * The input's digest when the caller has it already (a service that stored the upload by its
+   * SHA-256): reported as is, and the zip is not hashed again.
+   */
+  evidenceDigest?: EvidenceDigest
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
   signal?: AbortSignal
@@ -137,8 +142,9 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   // A zip or a single file is hashed beside the scans (its bytes are in the page cache by then).
-  const digest: Promise<EvidenceDigest | undefined> =
-    evidence.kind === 'directory'
+  const digest: Promise<EvidenceDigest | undefined> = opts.evidenceDigest
+    ? Promise.resolve(opts.evidenceDigest)
+    : evidence.kind === 'directory'
       ? Promise.resolve(listingDigest(evidence.artefacts))
       : fileDigest(opts.input).catch(() => undefined)
   try {

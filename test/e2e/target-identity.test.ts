@@ -61,6 +61,14 @@ describe('report target and finding ids', () => {
     reports.set('zip', await run(zipPath))
     reports.set('flat', await run(flat))
     reports.set('host2', await run(otherHost()))
+    reports.set(
+      'given',
+      await hunt({
+        input: flat,
+        workers: 2,
+        evidenceDigest: { algorithm: 'sha256', value: 'c'.repeat(64) },
+      }),
+    )
   })
 
   it('names the host, the install folder and the evidence', () => {
@@ -80,6 +88,14 @@ describe('report target and finding ids', () => {
     assert.deepEqual(z.target.evidence, { algorithm: 'sha256', value: want })
     assert.deepEqual(z.target.hosts, ['EXCH01'])
     assert.equal(z.target.installPath, reports.get('folder')!.target.installPath)
+  })
+
+  it('a digest the caller already has is reported as given', () => {
+    assert.deepEqual(reports.get('given')!.target.evidence, {
+      algorithm: 'sha256',
+      value: 'c'.repeat(64),
+    })
+    assert.deepEqual(ids(reports.get('given')!), ids(reports.get('flat')!))
   })
 
   it('the same evidence as a folder, a zip of the folder and a zip of its contents: the same ids', () => {

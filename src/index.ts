@@ -10,7 +10,7 @@ export type { BatchRenderOptions } from './report/batch.ts'
 export { renderBatch } from './report/batch.ts'
 export type { Advice, RenderOptions, ReportFormat, VerdictAdvice } from './report/index.ts'
 export { REPORT_FORMATS, renderReport } from './report/index.ts'
-export { ExhuntError, type ExhuntErrorCode, isExhuntError } from './shared/errors.ts'
+export { ExhuntError, isExhuntError } from './shared/errors.ts'
 export type {
   Category,
   Coverage,

@@ -234,6 +234,15 @@ describe('text', () => {
     assert.match(out, /WHAT TO DO NEXT\n {2}1\. +Isolate the server/)
   })
 
+  test('the server the report is about is named under the banner (text and HTML)', () => {
+    const r = proxyLogonReport()
+    const line = 'server EXCH01 · Exchange in C:\\Program Files\\Microsoft\\Exchange Server\\V15'
+    assert.equal(renderReport(r, 'text', { width: 120 }).split('\n')[4], line)
+    assert.ok(renderReport(r, 'html').includes(`<p class="meta">${line}</p>`))
+    r.target = { hosts: [] }
+    assert.ok(!renderReport(r, 'text').includes('server EXCH01'))
+  })
+
   test('the steps stored in the report are shown as stored, not recomputed', () => {
     const r = proxyLogonReport()
     assert.equal(r.advice.source, 'advice/next-steps.yml')

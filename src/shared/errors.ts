@@ -1,9 +1,6 @@
 // Coded errors (undici style): callers and tests branch on `code`, never on message text.
 // Every code is listed in docs/errors.md.
 
-/** Every code is documented in docs/errors.md; `EXH_ERR_FS_<ERRNO>` carries the OS errno. */
-export type ExhuntErrorCode = `EXH_ERR_${string}`
-
 export class ExhuntError extends Error {
   readonly code: string
   readonly item?: string

@@ -1,6 +1,5 @@
 // `exhunt hunt PATH`: check what the user typed, run the hunt (or one hunt per zip of a folder of
 // evidence zips), show progress on stderr, render, pick the exit code.
-import { loadAdvice } from '../content/advice.ts'
 import { contentRoot } from '../content/root.ts'
 import { type BatchEntry, huntBatch } from '../hunt/batch.ts'
 import { DEFAULT_MAX_FILE_BYTES, type HuntOptions, hunt } from '../hunt/run.ts'
@@ -145,6 +144,5 @@ function textOptions(format: ReportFormat, o: HuntCliOptions, out: Output) {
     color,
     verbose: o.verbose,
     width: out.toFile ? undefined : process.stdout.columns,
-    advice: loadAdvice(o.content ?? contentRoot()),
   }
 }

@@ -68,12 +68,27 @@ function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
   }))
 }
 
-/** Most severe first, then by time; findings without a time last within their severity. */
+/**
+ * Most severe first, then by time; findings without a time last within their severity. Ties (the
+ * same second in IIS and HttpProxy) go by place, rule and id, never by which worker finished first.
+ */
 function order(a: Finding, b: Finding): number {
   const s = severityRank(b.severity) - severityRank(a.severity)
   if (s !== 0) return s
-  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : 0
-  return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
+  if (a.time !== b.time) {
+    if (a.time && b.time) return a.time < b.time ? -1 : 1
+    return a.time ? -1 : 1
+  }
+  return (
+    cmp(a.source.path, b.source.path) ||
+    (a.source.line ?? 0) - (b.source.line ?? 0) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.id, b.id)
+  )
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 export function decide(input: DecideInput): Decided {

@@ -115,6 +115,7 @@ test('a planted violation of each kind fails the check, and each is named', () =
     'probe/planted-folder.ts': "import '../shared/types.ts'\n",
     'analysis/planted-hunt.ts': "import { hunt } from '../hunt/run.ts'\nexport const h = hunt\n",
     'report/planted-hunt.ts': "export { decide } from '../hunt/decide.ts'\n",
+    'planted-top.ts': "import './shared/types.ts'\n",
     'detect/planted-a.ts': "import { b } from './planted-b.ts'\nexport const a = () => b\n",
     'detect/planted-b.ts': "import { a } from './planted-a.ts'\nexport const b = () => a\n",
   })
@@ -133,6 +134,7 @@ test('a planted violation of each kind fails the check, and each is named', () =
     "probe/planted-folder.ts:1 side-effect '../shared/types.ts': folder 'probe' is not in the module map",
     "analysis/planted-hunt.ts:1 import '../hunt/run.ts': analysis/ may not import hunt/ (hunt/run.ts)",
     "report/planted-hunt.ts:1 export-from '../hunt/decide.ts': report/ may not import hunt/ (hunt/decide.ts)",
+    "planted-top.ts:1 side-effect './shared/types.ts': only index.ts lives at the top of src/",
     'import cycle: detect/planted-a.ts → detect/planted-b.ts → detect/planted-a.ts',
   ]
   for (const want of expected)

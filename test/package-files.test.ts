@@ -67,6 +67,20 @@ describe('the npm package ships docs/', () => {
     )
   })
 
+  it('the library entry and its declarations are in packed folders, built by `npm run build`', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'))
+    const targets = [pkg.exports['.'].default, pkg.exports['.'].types, pkg.types] as string[]
+    assert.deepEqual(targets, [
+      './dist/index.mjs',
+      './dist/types/index.d.ts',
+      './dist/types/index.d.ts',
+    ])
+    for (const t of targets) assert.ok(pkg.files.includes(t.split('/')[1]), `${t} is in files`)
+    assert.match(pkg.scripts.build, /esbuild src\/index\.ts /)
+    assert.match(pkg.scripts.build, /tsc -p tsconfig\.types\.json/)
+    assert.equal(pkg.bin.exhunt, 'bin/exhunt.js')
+  })
+
   it('the scanner reads paths, not words', () => {
     assert.deepEqual(docsPaths('see docs/errors.md, and [x](docs/output-formats.md).'), [
       'docs/errors.md',

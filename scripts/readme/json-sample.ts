@@ -83,10 +83,22 @@ export function jsonSample(r: HuntReport): string[] {
   const phase = r.timeline.find((t) => t.kind === 'phase')
   const top: Array<[string, unknown]> = [
     ['schema', r.schema],
+    ['kind', r.kind],
     ['tool', r.tool],
+    [
+      'target',
+      // A folder's listing digest covers file times, which differ between checkouts.
+      r.target.evidence
+        ? {
+            ...r.target,
+            evidence: { ...r.target.evidence, value: MORE },
+          }
+        : r.target,
+    ],
     ['input', r.input],
     ['verdict', r.verdict],
     ['verdictReasons', firstOf(r.verdictReasons)],
+    ['advice', { ...r.advice, steps: firstOf(r.advice.steps) }],
     ['findings', f ? [abridgeFinding(f)] : []],
     [
       'timeline',

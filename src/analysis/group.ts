@@ -76,6 +76,20 @@ export function byTime(a: Finding, b: Finding): number {
 export function bySeverityThenTime(a: Finding, b: Finding): number {
   const s = severityRank(b.severity) - severityRank(a.severity)
   if (s !== 0) return s
-  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : 0
-  return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
+  if (a.time !== b.time) {
+    if (a.time && b.time) return a.time < b.time ? -1 : 1
+    return a.time ? -1 : 1
+  }
+  // Ties (the same second in IIS and HttpProxy) go by place, rule and id, never by which worker
+  // finished first.
+  return (
+    cmp(a.source.path, b.source.path) ||
+    (a.source.line ?? 0) - (b.source.line ?? 0) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.id, b.id)
+  )
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -1,11 +1,19 @@
 // The hunt: discover evidence, read logs on all cores, scan files, then decide.
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
 import { statSync } from 'node:fs'
+import { reportAdvice } from '../analysis/advice.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { type LoadedContent, loadContent } from '../content/load.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
-import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
+import { type IdScope, scopedFindingId } from '../shared/finding-id.ts'
+import {
+  type EvidenceDigest,
+  type Finding,
+  HUNT_SCHEMA,
+  type HuntReport,
+  type ItemError,
+} from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
@@ -15,6 +23,7 @@ import { closePrepared, huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
+import { fileDigest, identifyTarget, listingDigest } from './target.ts'
 import { examinedCounts, unreadEntries } from './unread.ts'
 
 export interface HuntProgress {
@@ -42,6 +51,11 @@ export interface HuntOptions {
   maxLineBytes?: number
   /** What to hunt through; both by default. */
   only?: ReadonlyArray<'logs' | 'files'>
+  /**
+   * The input's digest when the caller has it already (a service that stored the upload by its
+   * SHA-256): reported as is, and the zip is not hashed again.
+   */
+  evidenceDigest?: EvidenceDigest
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
   signal?: AbortSignal
@@ -94,7 +108,10 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   const errors: ItemError[] = []
   const findings: Finding[] = []
   const folder = createFolder()
+  // Set once the evidence is listed, before any scan emits: every id is made in the target's scope.
+  let scope: IdScope = { host: '', prefix: '' }
   const emit = (f: Finding) => {
+    f.id = scopedFindingId(scope, f)
     if (!folder.add(f)) return
     findings.push(f)
     opts.onFinding?.(f)
@@ -131,7 +148,15 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   // Every content problem, whatever --only says.
   errors.push(...contentIssueErrors(loaded.issues))
 
+  // A zip or a single file is hashed beside the scans (its bytes are in the page cache by then).
+  const digest: Promise<EvidenceDigest | undefined> = opts.evidenceDigest
+    ? Promise.resolve(opts.evidenceDigest)
+    : evidence.kind === 'directory'
+      ? Promise.resolve(listingDigest(evidence.artefacts))
+      : fileDigest(opts.input).catch(() => undefined)
   try {
+    const target = await identifyTarget(evidence)
+    scope = target.scope
     const logs = only.has('logs')
       ? await huntLogs(evidence.artefacts, { ...opts, content }, emit, errors)
       : undefined
@@ -159,15 +184,31 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       }),
       unread: unreadEntries(evidence.artefacts, errors),
     })
+    const evidenceDigest = await digest
     const finishedAt = new Date()
+    const advice = reportAdvice(
+      {
+        verdict: decided.verdict,
+        findings: decided.findings,
+        timeline: decided.timeline,
+        exposure: decided.exposure,
+      },
+      content.advice,
+    )
     return {
-      schema: 'exhunt.hunt/1',
+      schema: HUNT_SCHEMA,
+      kind: 'hunt',
       tool: { name: 'exhunt', version: VERSION, contentVersion: content.version },
+      target: {
+        ...target.identity,
+        ...(evidenceDigest ? { evidence: evidenceDigest } : {}),
+      },
       input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       verdict: decided.verdict,
       verdictReasons: decided.reasons,
+      advice,
       findings: decided.findings,
       timeline: decided.timeline,
       coverage: decided.coverage,
@@ -187,6 +228,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       },
     }
   } finally {
+    await digest
     await closePrepared(early)
     await evidence.close()
   }

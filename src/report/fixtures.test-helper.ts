@@ -1,11 +1,21 @@
 // A realistic ProxyLogon compromise, built in code for the hunt/ and report/ tests: SSRF from two
 // HAFNIUM-listed IPs (MSTIC IOC list, 2021-03), the CVE-2021-27065 OAB ExternalUrl write, a web shell
 // in aspnet_client requested from a third IP, IOC hits, exposure, errors and coverage.
+import { join } from 'node:path'
+import { reportAdvice } from '../analysis/advice.ts'
 import { correlate } from '../analysis/correlate.ts'
 import { coverageWarnings } from '../analysis/coverage.ts'
 import { buildTimeline } from '../analysis/timeline.ts'
 import { decideVerdict } from '../analysis/verdict.ts'
-import type { CoverageEntry, Exposure, Finding, HuntReport, Proof } from '../shared/types.ts'
+import { loadAdviceWithIssues } from '../content/advice.ts'
+import {
+  type CoverageEntry,
+  type Exposure,
+  type Finding,
+  HUNT_SCHEMA,
+  type HuntReport,
+  type Proof,
+} from '../shared/types.ts'
 
 export const IP_A = '165.232.154.116'
 export const IP_B = '86.105.18.116'
@@ -369,16 +379,28 @@ export const PROXYLOGON_COVERAGE: CoverageEntry[] = [
 export function proxyLogonReport(): HuntReport {
   const findings = correlate(proxyLogonFindings())
   const decided = decideVerdict(findings, PROXYLOGON_EXPOSURE)
+  const timeline = buildTimeline(findings)
+  const advice = reportAdvice(
+    { verdict: decided.verdict, findings, timeline, exposure: PROXYLOGON_EXPOSURE },
+    loadAdviceWithIssues(join(import.meta.dirname, '..', '..', 'content')).advice,
+  )
   return {
-    schema: 'exhunt.hunt/1',
+    schema: HUNT_SCHEMA,
+    kind: 'hunt',
     tool: { name: 'exhunt', version: '0.1.0', contentVersion: '2025.01.0' },
+    target: {
+      hosts: ['EXCH01'],
+      installPath: 'C:\\Program Files\\Microsoft\\Exchange Server\\V15',
+      evidence: { algorithm: 'sha256', value: 'ab'.repeat(32) },
+    },
     input: { path: '/evidence/EXCH01.zip', kind: 'zip', layouts: ['exchange-install', 'inetpub'] },
     startedAt: '2025-01-10T09:00:00.000Z',
     finishedAt: '2025-01-10T09:00:12.345Z',
     verdict: decided.verdict,
     verdictReasons: decided.reasons,
+    advice,
     findings,
-    timeline: buildTimeline(findings),
+    timeline,
     coverage: {
       entries: PROXYLOGON_COVERAGE,
       warnings: coverageWarnings(

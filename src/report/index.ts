@@ -7,7 +7,7 @@ import { renderJson, renderNdjson } from './json.ts'
 import { renderText } from './text/render.ts'
 
 export type { Advice, VerdictAdvice } from './advice.ts'
-export { nextSteps } from './advice.ts'
+export { nextSteps, reportSteps } from './advice.ts'
 export { CSV_COLUMNS, csvCell } from './csv.ts'
 export { ndjsonLine, ndjsonSummary } from './json.ts'
 

@@ -85,12 +85,15 @@ const STATS: Order = {
 const REPORT: Order = {
   keys: [
     'schema',
+    'kind',
     'tool',
+    'target',
     'input',
     'startedAt',
     'finishedAt',
     'verdict',
     'verdictReasons',
+    'advice',
     'findings',
     'timeline',
     'coverage',
@@ -100,6 +103,11 @@ const REPORT: Order = {
   ],
   children: {
     tool: { keys: ['name', 'version', 'contentVersion'] },
+    target: {
+      keys: ['hosts', 'installPath', 'evidence'],
+      children: { evidence: { keys: ['algorithm', 'value'] } },
+    },
+    advice: { keys: ['verdict', 'steps', 'source'] },
     input: { keys: ['path', 'kind', 'layouts'] },
     findings: { keys: [], items: FINDING },
     timeline: { keys: [], items: TIMELINE },
@@ -140,12 +148,15 @@ export function ndjsonSummary(r: HuntReport): string {
   return JSON.stringify({
     type: 'summary',
     schema: o.schema,
+    kind: o.kind,
     tool: o.tool,
+    target: o.target,
     input: o.input,
     startedAt: o.startedAt,
     finishedAt: o.finishedAt,
     verdict: o.verdict,
     reasons: o.verdictReasons,
+    advice: o.advice,
     timeline: o.timeline,
     stats: o.stats,
     coverage: o.coverage,

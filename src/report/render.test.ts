@@ -59,8 +59,14 @@ describe('json', () => {
     const shuffled = Object.fromEntries(Object.entries(r).reverse()) as unknown as HuntReport
     const a = renderReport(r, 'json')
     assert.equal(renderReport(shuffled, 'json'), a)
-    assert.deepEqual(Object.keys(JSON.parse(a)).slice(0, 3), ['schema', 'tool', 'input'])
-    assert.match(a, /^\{\n {2}"schema": "exhunt.hunt\/1",\n/)
+    assert.deepEqual(Object.keys(JSON.parse(a)).slice(0, 5), [
+      'schema',
+      'kind',
+      'tool',
+      'target',
+      'input',
+    ])
+    assert.match(a, /^\{\n {2}"schema": "exhunt.hunt\/2",\n {2}"kind": "hunt",\n/)
     assert.deepEqual(
       JSON.parse(a),
       JSON.parse(JSON.stringify(r)),
@@ -96,8 +102,18 @@ describe('ndjson', () => {
     assert.equal(summary.type, 'summary')
     assert.equal(summary.verdict, 'compromised')
     assert.deepEqual(summary.reasons, r.verdictReasons)
-    for (const k of ['stats', 'coverage', 'exposure', 'errors', 'timeline'])
+    for (const k of [
+      'kind',
+      'target',
+      'advice',
+      'stats',
+      'coverage',
+      'exposure',
+      'errors',
+      'timeline',
+    ])
       assert.ok(k in summary, k)
+    assert.deepEqual(summary.advice, r.advice)
     assert.equal(summary.findings, undefined)
     assert.equal(ndjsonLine(r.findings[0]!), lines[0])
   })
@@ -212,12 +228,35 @@ describe('text', () => {
     assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
-  test('the steps come from the advice; without advice there is no section and no made-up words', () => {
-    const out = renderReport(proxyLogonReport(), 'text', { advice: advice.advice })
+  test('a report without stored advice (exhunt.hunt/1): steps from the advice given; none without, and no made-up words', () => {
+    const r: Partial<HuntReport> = proxyLogonReport()
+    delete r.advice
+    const out = renderReport(r as HuntReport, 'text', { advice: advice.advice })
     assert.match(out, /WHAT TO DO NEXT\n {2}1\. +Isolate the server/)
-    const bare = renderReport(proxyLogonReport(), 'text')
+    const bare = renderReport(r as HuntReport, 'text')
     assert.doesNotMatch(bare, /WHAT TO DO NEXT|Isolate/)
-    assert.doesNotMatch(renderReport(proxyLogonReport(), 'html'), /What to do next/)
+    assert.doesNotMatch(renderReport(r as HuntReport, 'html'), /What to do next/)
+  })
+
+  test('the server the report is about is named under the banner (text and HTML)', () => {
+    const r = proxyLogonReport()
+    const line = 'server EXCH01 · Exchange in C:\\Program Files\\Microsoft\\Exchange Server\\V15'
+    assert.equal(renderReport(r, 'text', { width: 120 }).split('\n')[4], line)
+    assert.ok(renderReport(r, 'html').includes(`<p class="meta">${line}</p>`))
+    r.target = { hosts: [] }
+    assert.ok(!renderReport(r, 'text').includes('server EXCH01'))
+  })
+
+  test('the steps stored in the report are shown as stored, not recomputed', () => {
+    const r = proxyLogonReport()
+    assert.equal(r.advice.source, 'advice/next-steps.yml')
+    assert.match(r.advice.steps.join('\n'), /Do not just patch/)
+    r.advice = { verdict: r.verdict, steps: ['Call the stored-advice desk.'], source: 'built-in' }
+    for (const format of ['text', 'html'] as const) {
+      const out = renderReport(r, format, { advice: advice.advice })
+      assert.match(out, /Call the stored-advice desk\./, format)
+      assert.ok(!out.includes('Do not just patch'), format)
+    }
   })
 })
 

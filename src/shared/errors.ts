@@ -12,6 +12,11 @@ export class ExhuntError extends Error {
   }
 }
 
+/** True for an error exhunt raised on purpose (branch on its `code`, never on its message). */
+export function isExhuntError(err: unknown): err is ExhuntError {
+  return err instanceof ExhuntError
+}
+
 /** Turn anything thrown while reading one item into an ItemError-shaped value. */
 export function toItemError(err: unknown, path: string, fallbackCode = 'EXH_ERR_READ') {
   if (err instanceof ExhuntError) return { code: err.code, path, message: err.message }

@@ -165,7 +165,11 @@ export interface FileFacts {
 }
 
 export interface Finding {
-  /** Stable across runs on the same evidence: hash of rule, source path and line/record. */
+  /**
+   * Stable across runs on the same evidence, the same whether it was hunted as a folder or a zip, and
+   * different for two servers: hash of the target's host names, rule, path within the evidence,
+   * line/record and fields (shared/finding-id.ts `scopedFindingId`).
+   */
   id: string
   rule: string
   title: string
@@ -309,14 +313,60 @@ export interface Examined {
   artefacts: number
 }
 
-export interface HuntReport {
-  schema: 'exhunt.hunt/1'
+/** What a report is about: a hunt of evidence today, a probe of a live server next. */
+export type ReportKind = 'hunt' | 'probe'
+
+/** A stable fingerprint of the evidence, so a stored report names exactly what it judged. */
+export interface EvidenceDigest {
+  /**
+   * `sha256`: SHA-256 of the input file itself (a zip or one log), as `sha256sum` prints it.
+   * `listing-sha256`: SHA-256 over the sorted listing of what a folder hunt saw (relative path, size,
+   * mtime of every artefact): no extra read of the bytes (see docs/output-formats.md).
+   */
+  algorithm: 'sha256' | 'listing-sha256'
+  value: string
+}
+
+/** Which server a report is about, from what the evidence itself says. */
+export interface TargetIdentity {
+  /** Host names the evidence names (Exchange ServerHostName/ServerName, IIS s-computername, ...), sorted; empty when none. */
+  hosts: string[]
+  /** The Exchange install folder (Windows path where known, else the display path), when found. */
+  installPath?: string
+  /** Hunts: the evidence digest. */
+  evidence?: EvidenceDigest
+}
+
+/** The next steps for the verdict, filled from content/advice/next-steps.yml when the report was made. */
+export interface ReportAdvice {
+  verdict: Verdict
+  /** In order: the verdict's steps, then the steps of the finding categories present. */
+  steps: string[]
+  /** Where the words came from: the advice file (relative to the content root) or `built-in`. */
+  source: string
+}
+
+/**
+ * What every exhunt report shares, whatever produced it (`kind`): a service stores it as is, keyed
+ * by `schema`, and renders it later from stored JSON.
+ */
+export interface ReportEnvelope<K extends ReportKind = ReportKind> {
+  schema: string
+  kind: K
   tool: { name: 'exhunt'; version: string; contentVersion: string }
-  input: { path: string; kind: 'directory' | 'zip' | 'file'; layouts: string[] }
+  target: TargetIdentity
   startedAt: string
   finishedAt: string
   verdict: Verdict
   verdictReasons: string[]
+  advice: ReportAdvice
+}
+
+export const HUNT_SCHEMA = 'exhunt.hunt/2'
+
+export interface HuntReport extends ReportEnvelope<'hunt'> {
+  schema: typeof HUNT_SCHEMA
+  input: { path: string; kind: 'directory' | 'zip' | 'file'; layouts: string[] }
   findings: Finding[]
   timeline: TimelineEntry[]
   coverage: Coverage

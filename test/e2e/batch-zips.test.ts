@@ -88,7 +88,7 @@ describe('exhunt hunt FOLDER-OF-ZIPS', () => {
     assert.ok(text.stdout.indexOf('EXCH01.zip (zip') < text.stdout.indexOf('EXCH02.zip (zip'))
   })
 
-  it('--format json: an array of reports, each valid exhunt.hunt/1', () => {
+  it('--format json: an array of reports, each valid exhunt.hunt/2', () => {
     assert.equal(json.code, 1, json.stderr)
     const reports = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as HuntReport[]
     assert.ok(Array.isArray(reports))
@@ -111,7 +111,7 @@ describe('exhunt hunt FOLDER-OF-ZIPS', () => {
     const reports = lines.map((l) => JSON.parse(l) as HuntReport)
     assert.deepEqual(
       reports.map((r) => r.schema),
-      ['exhunt.hunt/1', 'exhunt.hunt/1'],
+      ['exhunt.hunt/2', 'exhunt.hunt/2'],
     )
     assert.equal(reports[0]?.verdict, 'compromised')
   })
@@ -152,7 +152,7 @@ describe('exhunt hunt FOLDER-OF-ZIPS', () => {
 
   it('--one hunts the folder as one evidence', () => {
     const r = JSON.parse(one.stdout) as HuntReport
-    assert.equal(r.schema, 'exhunt.hunt/1')
+    assert.equal(r.schema, 'exhunt.hunt/2')
     assert.equal(r.input.kind, 'directory')
   })
 

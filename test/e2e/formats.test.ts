@@ -96,7 +96,7 @@ describe('exhunt hunt output formats (demo)', () => {
     const summary = objs.at(-1)!
     assert.equal(summary.type, 'summary')
     assert.equal(summary.verdict, 'compromised')
-    assert.equal(summary.schema, 'exhunt.hunt/1')
+    assert.equal(summary.schema, 'exhunt.hunt/2')
     assert.ok(Array.isArray(summary.reasons) && summary.reasons.length > 0)
     const findings = objs.slice(0, -1)
     assert.ok(findings.length > 0)

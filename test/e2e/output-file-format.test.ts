@@ -28,7 +28,7 @@ describe('-o FILE picks the format from its extension', () => {
       string,
     ]
     await Promise.all([hunt('-o', json), hunt('-o', jsonl), hunt('-o', csv)])
-    assert.equal(JSON.parse(readFileSync(json, 'utf8')).schema, 'exhunt.hunt/1')
+    assert.equal(JSON.parse(readFileSync(json, 'utf8')).schema, 'exhunt.hunt/2')
     const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n')
     assert.equal(JSON.parse(lines.at(-1) as string).type, 'summary')
     assert.equal(readFileSync(csv, 'utf8').split('\r\n')[0], CSV_COLUMNS.join(','))

@@ -33,8 +33,10 @@ export function parseMap(markdown: string): ArchitectureMap {
     if (line.startsWith('#')) section = line.replace(/^#+\s*/, '')
     if (section.startsWith('Module map') && line.startsWith('| `')) {
       const cells = line.split('|').map((c) => c.trim())
-      const folder = /^`([^`]+)\/`$/.exec(cells[1] ?? '')?.[1]
-      if (!folder) continue
+      // The one file at the top of src/, the library entry, has its own row (folder '').
+      const folder =
+        cells[1] === `\`${ROOT_ENTRY}\`` ? '' : /^`([^`]+)\/`$/.exec(cells[1] ?? '')?.[1]
+      if (folder === undefined) continue
       const allowed: Allowed = { folders: new Set(), files: new Set(), externals: new Set() }
       for (const [, token] of (cells[3] ?? '').matchAll(/`([^`]+)`/g)) {
         const t = token as string
@@ -51,6 +53,9 @@ export function parseMap(markdown: string): ArchitectureMap {
   }
   return { folders, exceptions }
 }
+
+/** The only file allowed at the top of src/: the library entry. */
+export const ROOT_ENTRY = 'index.ts'
 
 /** Tests and their helpers are exempt from the folder rules (a test may reach anything it checks). */
 export function isTestFile(file: string): boolean {
@@ -95,6 +100,10 @@ export function checkArchitecture(edges: ImportEdge[], map: ArchitectureMap): st
     if (isTestFile(e.from)) continue
     const folder = topFolder(e.from)
     const allowed = map.folders.get(folder)
+    if (folder === '' && e.from !== ROOT_ENTRY) {
+      out.push(`${describe(e)}: only ${ROOT_ENTRY} lives at the top of src/`)
+      continue
+    }
     if (!allowed) {
       out.push(`${describe(e)}: folder '${folder || '.'}' is not in the module map`)
       continue

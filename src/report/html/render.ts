@@ -5,8 +5,9 @@ import { bytes, num } from '../../analysis/numbers.ts'
 import { unreadSentence } from '../../analysis/unread-words.ts'
 import type { Finding, HuntReport, RuleSource, TimelineEntry } from '../../shared/types.ts'
 import { severityRank } from '../../shared/types.ts'
-import { type Advice, nextSteps } from '../advice.ts'
+import { type Advice, reportSteps } from '../advice.ts'
 import { fieldsLine, shownFields } from '../fields.ts'
+import { targetLine } from '../target.ts'
 import { ts } from '../text/layout.ts'
 import { TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { CSP, CSS, JS } from './assets.ts'
@@ -43,9 +44,10 @@ export function renderHtml(r: HuntReport, opts: { advice?: Advice } = {}): strin
 <header class="banner v-${esc(r.verdict)}"><div class="inner"><h1>${esc(r.verdict.toUpperCase())}</h1><p>${esc(VERDICT_HEADLINE[r.verdict])}</p></div></header>
 <main>
 <p class="meta">${esc(`exhunt ${r.tool.version} · content ${r.tool.contentVersion} · ${r.input.path} (${r.input.kind}${r.input.layouts.length ? `: ${r.input.layouts.join(', ')}` : ''}) · ${ts(r.startedAt)} · ${(r.stats.durationMs / 1000).toFixed(1)} s · ${num(r.stats.files)} files, ${bytes(r.stats.bytes)}, ${num(r.stats.lines)} lines · ${num(r.findings.length)} findings`)}</p>
+${targetLine(r) ? `<p class="meta">${esc(targetLine(r))}</p>` : ''}
 <section><h2>Why</h2><ul class="reasons">${r.verdictReasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>
 ${summary(r)}${chain(r.timeline)}${actors(r.timeline)}
-${steps(nextSteps(r, opts.advice))}
+${steps(reportSteps(r, opts.advice))}
 ${findingsTable(r.findings)}${coverage(r)}${exposure(r)}${errors(r)}
 ${footer(r)}
 </main><script>${JS}</script></body></html>

@@ -5,8 +5,9 @@ import { byTime, groupByRule } from '../../analysis/group.ts'
 import { bytes, num } from '../../analysis/numbers.ts'
 import { unreadSentence } from '../../analysis/unread-words.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
-import { type Advice, nextSteps } from '../advice.ts'
+import { type Advice, reportSteps } from '../advice.ts'
 import { fieldsLine } from '../fields.ts'
+import { targetLine } from '../target.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { plural, shorten, table, ts, wrap } from './layout.ts'
 
@@ -34,6 +35,8 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       width,
     ),
   )
+  const server = targetLine(r)
+  if (server) out.push(...wrap(server, width))
   const s = r.stats
   out.push(
     ...wrap(
@@ -213,7 +216,7 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       out.push(`  …and ${r.errors.length - MAX_ERRORS_SHOWN} more (see --format json)`)
   }
 
-  const steps = nextSteps(r, opts.advice)
+  const steps = reportSteps(r, opts.advice)
   if (steps.length > 0) head('What to do next')
   steps.forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(3)

@@ -1,7 +1,6 @@
-// Worker thread: compiles the log content once, then parses and matches whole log files.
-// The content arrives as the pool's 'init' message (parsed on the main thread while this thread
-// boots); a file's findings are posted when the file is done: folding may still grow them until then.
-import { parentPort } from 'node:worker_threads'
+// Log jobs inside a worker thread (worker.ts): the content is compiled once per worker, then whole log
+// files are parsed and matched. A file's findings are posted when the file is done: folding may still
+// grow them until then.
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { scanLog } from '../sources/logs/index.ts'
@@ -12,39 +11,46 @@ import type { LogJob, LogJobResult } from './log-job.ts'
 /** Read size for logs: the same speed as 1 MiB on the bench, with less memory. */
 const LOG_READ_BYTES = 1 << 18
 
-const port = parentPort
-if (!port) throw new Error('log-worker must run in a worker thread')
+export function compileLogContent(config: LogDetectorConfig): LogDetectors {
+  return createLogDetectors(config)
+}
 
-type Message =
-  | { type: 'init'; data: LogDetectorConfig }
-  | { type?: undefined; jobIndex: number; job: LogJob }
+class Cancelled extends Error {}
 
-let detectors: LogDetectors | undefined
-
-port.on('message', async (msg: Message) => {
-  if (msg.type === 'init') {
-    detectors = createLogDetectors(msg.data)
-    port.postMessage({ type: 'ready' })
-    return
+/** Chunks until the hunt is aborted: the check sits between reads, so it reaches a file mid-way. */
+async function* untilCancelled(chunks: AsyncIterable<Buffer>, cancel: Int32Array) {
+  for await (const c of chunks) {
+    if (Atomics.load(cancel, 0) !== 0) throw new Cancelled('aborted')
+    yield c
   }
-  if (!detectors) throw new Error('log-worker: a job came before its init message')
-  const { jobIndex, job } = msg
+}
+
+export async function runLogJob(
+  detectors: LogDetectors,
+  job: LogJob,
+  cancel: Int32Array,
+): Promise<LogJobResult> {
   const findings: Finding[] = []
   const errors: ItemError[] = []
   const emit = (f: Finding) => findings.push(f)
   const file = detectors.forFile()
   const result: LogJobResult = { findings, observations: [], errors }
   try {
-    result.summary = await scanLog(readChunks(job.ref, LOG_READ_BYTES), job.path, {
-      needles: detectors.needlesFor,
-      maxLineBytes: detectors.maxLineBytes,
-      onRecord: (rec) => file.match(rec, emit),
-      onError: (e) => errors.push(e),
-    })
+    result.summary = await scanLog(
+      untilCancelled(readChunks(job.ref, LOG_READ_BYTES), cancel),
+      job.path,
+      {
+        needles: detectors.needlesFor,
+        maxLineBytes: detectors.maxLineBytes,
+        onRecord: (rec) => file.match(rec, emit),
+        onError: (e) => errors.push(e),
+      },
+    )
   } catch (err) {
-    errors.push(toItemError(err, job.path, 'EXH_ERR_LOG_READ'))
+    if (err instanceof Cancelled) result.cut = true
+    else errors.push(toItemError(err, job.path, 'EXH_ERR_LOG_READ'))
   }
-  // Whatever was found before a failure is kept.
+  // Whatever was found before a failure or an abort is kept.
   result.observations = file.finish(emit)
-  port.postMessage({ type: 'result', jobIndex, data: result })
-})
+  return result
+}

@@ -7,15 +7,16 @@ import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
-import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
+import type { Finding, HuntIncomplete, HuntReport, ItemError } from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
-import { closePrepared, huntFiles, prepareFiles } from './files.ts'
+import { huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
+import { createLanes, type Lanes } from './lanes.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
 import { examinedCounts, unreadEntries } from './unread.ts'
@@ -42,7 +43,12 @@ export interface HuntOptions {
   only?: ReadonlyArray<'logs' | 'files'>
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
+  /** Stops the hunt: discovery, every scan and the running workers; the report is marked incomplete. */
   signal?: AbortSignal
+  /** Stops the hunt after this long, as `signal` does (reason `timeout`). */
+  timeoutMs?: number
+  /** Per worker job (one log file, one batch of web files): over it, the item gets EXH_ERR_JOB_TIMEOUT. */
+  jobTimeoutMs?: number
 }
 
 function isDirectory(path: string): boolean {
@@ -53,16 +59,81 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** A positive integer count, or every core: a NaN or non-positive count would start no worker. */
+export function workerCount(n: number | undefined): number {
+  return n !== undefined && Number.isInteger(n) && n > 0 ? n : defaultWorkers()
+}
+
+/** One hunt on workers of its own, ended when it is done (createHunter keeps them across hunts). */
 export async function hunt(given: HuntOptions): Promise<HuntReport> {
-  // Checked once for both pools: a NaN or non-positive count would start no worker and silently
-  // read nothing (`-j abc` through the library API; the CLI refuses it outright).
-  const opts: HuntOptions = {
-    ...given,
-    workers:
-      given.workers !== undefined && Number.isInteger(given.workers) && given.workers > 0
-        ? given.workers
-        : defaultWorkers(),
+  const lanes = createLanes(workerCount(given.workers), false)
+  try {
+    return await huntOn(given, lanes)
+  } finally {
+    await lanes.close()
   }
+}
+
+type Phase = HuntIncomplete['phase']
+
+/** The hunt's own signal: the caller's, or its time limit; and where the hunt was when it fired. */
+function cutShort(opts: HuntOptions) {
+  const ctl = new AbortController()
+  let phase: Phase | 'done' = 'discover'
+  let cut: HuntIncomplete | undefined
+  const stop = (reason: 'aborted' | 'timeout', message: string) => {
+    if (phase === 'done' || cut) return
+    cut = { reason, phase, message }
+    ctl.abort()
+  }
+  const onAbort = () => {
+    const r = opts.signal?.reason
+    stop(
+      'aborted',
+      `aborted${r instanceof Error ? `: ${r.message}` : typeof r === 'string' ? `: ${r}` : ''}`,
+    )
+  }
+  if (opts.signal?.aborted) onAbort()
+  else opts.signal?.addEventListener('abort', onAbort, { once: true })
+  const timer =
+    opts.timeoutMs !== undefined && opts.timeoutMs > 0
+      ? setTimeout(
+          () => stop('timeout', `time limit of ${opts.timeoutMs} ms reached`),
+          opts.timeoutMs,
+        )
+      : undefined
+  return {
+    signal: ctl.signal,
+    enter(p: Phase) {
+      if (!cut) phase = p
+    },
+    /** Whatever happens to the signal from now on, this hunt's scans are done. */
+    finish(): HuntIncomplete | undefined {
+      phase = 'done'
+      if (timer) clearTimeout(timer)
+      opts.signal?.removeEventListener('abort', onAbort)
+      return cut
+    },
+  }
+}
+
+/** A hunt on the given worker lanes (a runner's, kept; or a one-shot hunt's). */
+export async function huntOn(given: HuntOptions, lanes: Lanes): Promise<HuntReport> {
+  const cut = cutShort(given)
+  try {
+    return await huntWith(given, lanes, cut)
+  } finally {
+    cut.finish()
+  }
+}
+
+async function huntWith(
+  given: HuntOptions,
+  lanes: Lanes,
+  cut: ReturnType<typeof cutShort>,
+): Promise<HuntReport> {
+  // Checked once for both pools (`-j abc` through the library API; the CLI refuses it outright).
+  const opts: HuntOptions = { ...given, workers: workerCount(given.workers), signal: cut.signal }
   const startedAt = new Date()
   const root = opts.contentRoot ?? defaultContentRoot()
   if (!existsSync(join(root, 'rules'))) {
@@ -96,28 +167,25 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     maxFileBytes,
     iocs: mergeIocs(shippedIocs.iocs, userIocs.iocs),
   }
-  // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
-  // walk. With logs, workers would sit on memory through the log phase, so they start after it.
+  // A files-only hunt of a folder gives its web-file workers the content first: their YARA compile
+  // overlaps the walk. With logs, a one-shot hunt's workers would sit on memory through the log
+  // phase, so they start after it; a runner's workers are kept, and compile while the logs are read.
   const early =
-    only.has('files') && !only.has('logs') && isDirectory(opts.input)
-      ? prepareFiles(filesOpts, true)
+    only.has('files') && ((!only.has('logs') && isDirectory(opts.input)) || lanes.persistent)
+      ? prepareFiles(filesOpts, lanes.web, true)
       : undefined
 
-  let evidence: Evidence
-  try {
-    opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
-    evidence = await discoverEvidence(opts.input, { maxFileBytes })
-  } catch (err) {
-    await closePrepared(early)
-    throw err
-  }
+  opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
+  const evidence: Evidence = await discoverEvidence(opts.input, {
+    maxFileBytes,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  })
   // Only an input that cannot be read at all fails the run; a single file that is merely too large
   // is an item error in an otherwise empty report.
   const fatal = evidence.errors.find(
     (e) => e.path === opts.input && e.code !== 'EXH_ERR_FILE_TOO_LARGE',
   )
   if (evidence.artefacts.length === 0 && fatal) {
-    await closePrepared(early)
     await evidence.close()
     throw new ExhuntError(fatal.code, fatal.message)
   }
@@ -125,18 +193,35 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   try {
+    cut.enter('logs')
     const logs = only.has('logs')
       ? await huntLogs(
           evidence.artefacts,
           { ...opts, contentRoot: root, iocs: filesOpts.iocs },
           emit,
           errors,
+          lanes.log,
         )
       : undefined
+    await lanes.logsDone()
+    cut.enter('files')
     const files = only.has('files')
-      ? await huntFiles(evidence, filesOpts, emit, errors, early)
+      ? await huntFiles(
+          evidence,
+          filesOpts,
+          emit,
+          errors,
+          early ?? (opts.signal?.aborted ? undefined : prepareFiles(filesOpts, lanes.web, false)),
+        )
       : undefined
-    const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
+    cut.enter('build')
+    const build = await detectBuild(evidence, logs?.summaries ?? [], errors, opts.signal)
+    // Past this point the evidence is read: an abort no longer changes the report.
+    const stopped = cut.finish()
+    const incomplete = stopped && {
+      ...stopped,
+      unread: (logs?.cut ?? 0) + (files?.cut ?? 0),
+    }
     const examined = examinedCounts(
       logs?.summaries ?? [],
       files ? { webFiles: files.files, artefacts: files.artefacts } : undefined,
@@ -155,6 +240,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         artefactsJudged: files?.artefacts ?? 0,
       }),
       unread: unreadEntries(evidence.artefacts, errors),
+      ...(incomplete ? { incomplete } : {}),
     })
     const finishedAt = new Date()
     return {
@@ -163,6 +249,8 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
+      complete: !incomplete,
+      ...(incomplete ? { incomplete } : {}),
       verdict: decided.verdict,
       verdictReasons: decided.reasons,
       findings: decided.findings,
@@ -184,7 +272,6 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       },
     }
   } finally {
-    await closePrepared(early)
     await evidence.close()
   }
 }

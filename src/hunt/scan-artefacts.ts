@@ -34,6 +34,8 @@ export interface ArtefactScanContext {
   zipLimits?: Partial<ZipLimits>
   /** Whole-file hashes only below this size (default 64 MiB); above it the finding carries no hash. */
   maxHashBytes?: number
+  /** Stops the scan between artefacts. */
+  signal?: AbortSignal
   /** Task XML and configs read at most (default 8 MiB). */
   maxTextBytes?: number
   /** Nested archives (inside an evidence zip) copied to a temp file to be listed, at most (default 256 MiB). */
@@ -251,14 +253,14 @@ export async function scanArtefacts(
   artefacts: readonly Artefact[],
   ctx: ArtefactScanContext,
   sink: ArtefactScanSink,
-): Promise<{ files: number }> {
+): Promise<{ files: number; cut: number }> {
   const work = artefacts.flatMap((a) => {
     const plan = planFor(a)
     return plan ? [{ a, plan }] : []
   })
   let next = 0
   const worker = async () => {
-    while (next < work.length) {
+    while (next < work.length && !ctx.signal?.aborted) {
       const { a, plan } = work[next++]!
       try {
         if (plan === 'file') await scanFile(a, ctx, sink)
@@ -270,5 +272,5 @@ export async function scanArtefacts(
     }
   }
   await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker))
-  return { files: work.length }
+  return { files: next, cut: work.length - next }
 }

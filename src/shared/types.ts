@@ -301,12 +301,25 @@ export interface Examined {
   artefacts: number
 }
 
+/** Why a hunt stopped before reading all its evidence (an abort, or its time limit). */
+export interface HuntIncomplete {
+  reason: 'aborted' | 'timeout'
+  /** Where the hunt was when it was stopped. */
+  phase: 'discover' | 'logs' | 'files' | 'build'
+  message: string
+  /** Items found but not read (more may not even have been found when cut during discovery). */
+  unread?: number
+}
+
 export interface HuntReport {
   schema: 'exhunt.hunt/1'
   tool: { name: 'exhunt'; version: string; contentVersion: string }
   input: { path: string; kind: 'directory' | 'zip' | 'file'; layouts: string[] }
   startedAt: string
   finishedAt: string
+  /** False when the hunt was cut short: `incomplete` says why, and the verdict is never `clean`. */
+  complete: boolean
+  incomplete?: HuntIncomplete
   verdict: Verdict
   verdictReasons: string[]
   findings: Finding[]

@@ -15,12 +15,17 @@ export function compileLogContent(config: LogDetectorConfig): LogDetectors {
   return createLogDetectors(config)
 }
 
-class Cancelled extends Error {}
-
 /** Chunks until the hunt is aborted: the check sits between reads, so it reaches a file mid-way. */
-async function* untilCancelled(chunks: AsyncIterable<Buffer>, cancel: Int32Array) {
+async function* untilCancelled(
+  chunks: AsyncIterable<Buffer>,
+  cancel: Int32Array,
+  state: { cut: boolean },
+) {
   for await (const c of chunks) {
-    if (Atomics.load(cancel, 0) !== 0) throw new Cancelled('aborted')
+    if (Atomics.load(cancel, 0) !== 0) {
+      state.cut = true
+      return
+    }
     yield c
   }
 }
@@ -35,9 +40,10 @@ export async function runLogJob(
   const emit = (f: Finding) => findings.push(f)
   const file = detectors.forFile()
   const result: LogJobResult = { findings, observations: [], errors }
+  const state = { cut: false }
   try {
     result.summary = await scanLog(
-      untilCancelled(readChunks(job.ref, LOG_READ_BYTES), cancel),
+      untilCancelled(readChunks(job.ref, LOG_READ_BYTES), cancel, state),
       job.path,
       {
         needles: detectors.needlesFor,
@@ -47,9 +53,10 @@ export async function runLogJob(
       },
     )
   } catch (err) {
-    if (err instanceof Cancelled) result.cut = true
-    else errors.push(toItemError(err, job.path, 'EXH_ERR_LOG_READ'))
+    errors.push(toItemError(err, job.path, 'EXH_ERR_LOG_READ'))
   }
+  // The summary covers the lines read before the abort; the report says the hunt was cut short.
+  if (state.cut) result.cut = true
   // Whatever was found before a failure or an abort is kept.
   result.observations = file.finish(emit)
   return result

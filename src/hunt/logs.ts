@@ -101,6 +101,8 @@ export async function huntLogs(
         }).iocs,
       )
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules: loaded.rules, iocs } })
+    // The log phase has begun (a progress bar starts; a caller may now abort it mid-file).
+    if (total > 0) opts.onProgress?.({ phase: 'logs', done: 0, total, unit: 'bytes' })
     // This thread compiles its own copy for the aggregates meanwhile.
     compiled = compileRules(loaded.rules)
     errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
@@ -112,7 +114,9 @@ export async function huntLogs(
     throw err
   }
   try {
-    cut += (await pool).unanswered.length
+    // Not `cut += await pool`: that would read `cut` before the jobs' own counts came in.
+    const outcome = await pool
+    cut += outcome.unanswered.length
   } finally {
     await own?.close()
   }

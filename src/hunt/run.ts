@@ -87,11 +87,11 @@ function cutShort(opts: HuntOptions) {
     ctl.abort()
   }
   const onAbort = () => {
-    const r = opts.signal?.reason
-    stop(
-      'aborted',
-      `aborted${r instanceof Error ? `: ${r.message}` : typeof r === 'string' ? `: ${r}` : ''}`,
-    )
+    // The caller's reason when it gave one (the CLI: "SIGINT received"); plain "aborted" otherwise.
+    const r: unknown = opts.signal?.reason
+    const why =
+      r instanceof Error && r.name !== 'AbortError' ? r.message : typeof r === 'string' ? r : ''
+    stop('aborted', why ? `aborted: ${why}` : 'aborted')
   }
   if (opts.signal?.aborted) onAbort()
   else opts.signal?.addEventListener('abort', onAbort, { once: true })

@@ -75,7 +75,8 @@ function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
 function order(a: Finding, b: Finding): number {
   const s = severityRank(b.severity) - severityRank(a.severity)
   if (s !== 0) return s
-  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : 0
+  // Ties go by id: files with one mtime come back from workers in any order.
+  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : a.id.localeCompare(b.id)
   return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
 }
 

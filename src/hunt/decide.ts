@@ -15,7 +15,7 @@ import type {
 } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
-import { correlate } from './correlate.ts'
+import { arrival, correlate } from './correlate.ts'
 import { coverageWarnings, type ExposureWindow } from './coverage.ts'
 import type { Examined } from './examined.ts'
 import { buildTimeline } from './timeline.ts'
@@ -75,8 +75,8 @@ function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
 function order(a: Finding, b: Finding): number {
   const s = severityRank(b.severity) - severityRank(a.severity)
   if (s !== 0) return s
-  // Ties go by id: files with one mtime come back from workers in any order.
-  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : a.id.localeCompare(b.id)
+  // Ties go in correlation's fixed order: files with one mtime come back from workers in any order.
+  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : arrival(a, b)
   return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
 }
 

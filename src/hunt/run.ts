@@ -169,9 +169,9 @@ async function huntWith(
   }
   // A files-only hunt of a folder gives its web-file workers the content first: their YARA compile
   // overlaps the walk. With logs, a one-shot hunt's workers would sit on memory through the log
-  // phase, so they start after it; a runner's workers are kept, and compile while the logs are read.
+  // phase, so they start after it.
   const early =
-    only.has('files') && ((!only.has('logs') && isDirectory(opts.input)) || lanes.persistent)
+    only.has('files') && !only.has('logs') && isDirectory(opts.input)
       ? prepareFiles(filesOpts, lanes.web, true)
       : undefined
 
@@ -211,7 +211,15 @@ async function huntWith(
           filesOpts,
           emit,
           errors,
-          early ?? (opts.signal?.aborted ? undefined : prepareFiles(filesOpts, lanes.web, false)),
+          early ??
+            (opts.signal?.aborted
+              ? undefined
+              : // A runner's workers get the content once there are web files (and keep it).
+                prepareFiles(
+                  filesOpts,
+                  lanes.web,
+                  lanes.persistent && evidence.artefacts.some((a) => a.kind === 'webfile'),
+                )),
         )
       : undefined
     cut.enter('build')

@@ -28,9 +28,19 @@ export interface FileDetector {
   finish(emit: (f: Finding) => void): AggregateObservation[]
 }
 
+/**
+ * Past this many IOC needles (a user's feed), the IOCs get one prefilter of their own per worker,
+ * run beside each log type's rule prefilter, instead of a copy merged into every type's: one
+ * automaton of 100,000 indicators per worker, not one per log type. Below it, one merged automaton
+ * per type scans each block once (the shipped IOCs: a few hundred).
+ */
+const SHARED_IOC_NEEDLES = 2000
+
 export interface LogDetectors {
   /** Prefilter per log type: literals, or lists of literals a line must all hold (scanLog `needles`). */
   needlesFor(t: LogType): readonly Needle[] | null
+  /** IOC needles every type shares, for a big feed (scanLog `sharedNeedles`); else in `needlesFor`. */
+  sharedNeedles?: readonly Needle[]
   forFile(): FileDetector
   maxLineBytes?: number
   rules: number
@@ -40,16 +50,20 @@ export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
   const compiled = compileRules(cfg.parsed.rules)
   const iocs = compileIocs(cfg.parsed.iocs)
   const needleCache = new Map<LogType, readonly Needle[] | null>()
+  // IOC needles do not depend on the log type; one array, so the scan compiles it once per worker.
+  const iocNeedles: readonly Needle[] = [...new Set(iocs.needlesFor('iis'))]
+  const shared = iocNeedles.length > SHARED_IOC_NEEDLES
   return {
     needlesFor(t) {
       let n = needleCache.get(t)
       if (n === undefined) {
         const r = compiled.set.prefilterFor(t)
-        n = r === null ? null : [...r, ...new Set(iocs.needlesFor(t))]
+        n = r === null ? null : shared ? r : [...r, ...iocNeedles]
         needleCache.set(t, n)
       }
       return n
     },
+    ...(shared ? { sharedNeedles: iocNeedles } : {}),
     forFile() {
       const matcher = createMatcher(compiled.set, { maxFindingsPerRule: cfg.maxFindingsPerRule })
       return {

@@ -47,6 +47,7 @@ export async function runLogJob(
       job.path,
       {
         needles: detectors.needlesFor,
+        ...(detectors.sharedNeedles ? { sharedNeedles: detectors.sharedNeedles } : {}),
         maxLineBytes: detectors.maxLineBytes,
         onRecord: (rec) => file.match(rec, emit),
         onError: (e) => errors.push(e),

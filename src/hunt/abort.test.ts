@@ -8,6 +8,8 @@ import { test } from 'node:test'
 import { writeBigIisLog } from '../../test/helpers/big-log.ts'
 import { REPO_ROOT } from '../../test/helpers/corpus.ts'
 import { tmpDir } from '../../test/helpers/tmp.ts'
+import { makeZip } from '../../test/helpers/zip-writer.ts'
+import { discoverEvidence } from '../sources/discover.ts'
 import { createHunter } from './hunter.ts'
 import { hunt } from './run.ts'
 
@@ -152,4 +154,23 @@ test('no worker is left running: a process that aborts a hunt mid-log exits by i
   )
   assert.equal(out.code, 0, out.stderr)
   assert.deepEqual(JSON.parse(out.stdout), { complete: false, phase: 'logs' })
+})
+
+test('a zip listed after an abort: no entry is taken in, the hunt says it was cut short in discovery', async () => {
+  const files = [
+    'C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log',
+    'C/inetpub/logs/LogFiles/W3SVC1/u_ex210304.log',
+  ]
+  const zip = join(tmpDir(), 'EXCH01.zip')
+  writeFileSync(zip, makeZip(files.map((name) => ({ name, data: readFileSync(join(DEMO, name)) }))))
+  const whole = await discoverEvidence(zip)
+  assert.equal(whole.artefacts.length, 2)
+  const ac = new AbortController()
+  ac.abort()
+  const cut = await discoverEvidence(zip, { signal: ac.signal })
+  assert.equal(cut.artefacts.length, 0)
+  const r = await hunt({ input: zip, workers: 1, signal: ac.signal })
+  assert.equal(r.complete, false)
+  assert.equal(r.incomplete?.phase, 'discover')
+  assert.equal(r.verdict, 'no-evidence')
 })

@@ -7,11 +7,12 @@ import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
-import type { Finding, HuntIncomplete, HuntReport, ItemError } from '../shared/types.ts'
+import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
+import { type CutShort, cutShort } from './cut-short.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
 import { huntFiles, prepareFiles } from './files.ts'
@@ -74,49 +75,6 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   }
 }
 
-type Phase = HuntIncomplete['phase']
-
-/** The hunt's own signal: the caller's, or its time limit; and where the hunt was when it fired. */
-function cutShort(opts: HuntOptions) {
-  const ctl = new AbortController()
-  let phase: Phase | 'done' = 'discover'
-  let cut: HuntIncomplete | undefined
-  const stop = (reason: 'aborted' | 'timeout', message: string) => {
-    if (phase === 'done' || cut) return
-    cut = { reason, phase, message }
-    ctl.abort()
-  }
-  const onAbort = () => {
-    // The caller's reason when it gave one (the CLI: "SIGINT received"); plain "aborted" otherwise.
-    const r: unknown = opts.signal?.reason
-    const why =
-      r instanceof Error && r.name !== 'AbortError' ? r.message : typeof r === 'string' ? r : ''
-    stop('aborted', why ? `aborted: ${why}` : 'aborted')
-  }
-  if (opts.signal?.aborted) onAbort()
-  else opts.signal?.addEventListener('abort', onAbort, { once: true })
-  const timer =
-    opts.timeoutMs !== undefined && opts.timeoutMs > 0
-      ? setTimeout(
-          () => stop('timeout', `time limit of ${opts.timeoutMs} ms reached`),
-          opts.timeoutMs,
-        )
-      : undefined
-  return {
-    signal: ctl.signal,
-    enter(p: Phase) {
-      if (!cut) phase = p
-    },
-    /** Whatever happens to the signal from now on, this hunt's scans are done. */
-    finish(): HuntIncomplete | undefined {
-      phase = 'done'
-      if (timer) clearTimeout(timer)
-      opts.signal?.removeEventListener('abort', onAbort)
-      return cut
-    },
-  }
-}
-
 /** A hunt on the given worker lanes (a runner's, kept; or a one-shot hunt's). */
 export async function huntOn(given: HuntOptions, lanes: Lanes): Promise<HuntReport> {
   const cut = cutShort(given)
@@ -127,11 +85,7 @@ export async function huntOn(given: HuntOptions, lanes: Lanes): Promise<HuntRepo
   }
 }
 
-async function huntWith(
-  given: HuntOptions,
-  lanes: Lanes,
-  cut: ReturnType<typeof cutShort>,
-): Promise<HuntReport> {
+async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promise<HuntReport> {
   // Checked once for both pools (`-j abc` through the library API; the CLI refuses it outright).
   const opts: HuntOptions = { ...given, workers: workerCount(given.workers), signal: cut.signal }
   const startedAt = new Date()

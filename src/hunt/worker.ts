@@ -1,11 +1,11 @@
 // The one worker-thread entry (pool.ts): it keeps each content it is sent compiled, by key, and runs
-// jobs of any kind against them. One entry, so the build bundles one worker whatever the kinds.
+// jobs of any kind against them. One entry, so the build bundles one worker whatever the kinds; each
+// kind's code is loaded on its first content, so a log worker never loads yara-x.
 import { parentPort } from 'node:worker_threads'
 import type { LogDetectorConfig, LogDetectors } from './log-detectors.ts'
 import type { LogJob } from './log-job.ts'
-import { compileLogContent, runLogJob } from './log-worker.ts'
 import type { WebFileJob, WebWorkerData } from './webfile-job.ts'
-import { compileWebContent, scanWebJob, type WebSetup } from './webfile-worker.ts'
+import type { WebSetup } from './webfile-worker.ts'
 
 const port = parentPort
 if (!port) throw new Error('worker.ts must run in a worker thread')
@@ -32,8 +32,11 @@ port.on('message', async (msg: Incoming) => {
     compiled.set(
       msg.key,
       msg.kind === 'log'
-        ? { kind: 'log', setup: compileLogContent(msg.data) }
-        : { kind: 'webfile', setup: compileWebContent(msg.data) },
+        ? { kind: 'log', setup: (await import('./log-worker.ts')).compileLogContent(msg.data) }
+        : {
+            kind: 'webfile',
+            setup: (await import('./webfile-worker.ts')).compileWebContent(msg.data),
+          },
     )
     port.postMessage({ type: 'compiled', key: msg.key })
     return
@@ -43,8 +46,12 @@ port.on('message', async (msg: Incoming) => {
     throw new Error(`worker: a ${msg.kind} job came before its content`)
   const data =
     c.kind === 'log'
-      ? await runLogJob(c.setup, msg.job as LogJob, msg.cancel)
-      : await scanWebJob(c.setup, msg.job as WebFileJob, msg.cancel)
+      ? await (await import('./log-worker.ts')).runLogJob(c.setup, msg.job as LogJob, msg.cancel)
+      : await (await import('./webfile-worker.ts')).scanWebJob(
+          c.setup,
+          msg.job as WebFileJob,
+          msg.cancel,
+        )
   port.postMessage({ type: 'result', jobIndex: msg.jobIndex, data })
 })
 

@@ -189,7 +189,8 @@ function namePlantedShells(
   }
 }
 
-function arrival(a: Finding, b: Finding): number {
+/** One fixed order for findings: time, path, line, rule, id (whatever order workers answered in). */
+export function arrival(a: Finding, b: Finding): number {
   return (
     cmp(a.time ?? '', b.time ?? '') ||
     cmp(a.source.path, b.source.path) ||

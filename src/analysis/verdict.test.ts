@@ -308,3 +308,55 @@ describe('decideVerdict', () => {
     assert.match(reasons[7] as string, /13 more rules/)
   })
 })
+
+describe('a hunt cut short is never clean', () => {
+  const cut = {
+    reason: 'timeout' as const,
+    phase: 'logs' as const,
+    message: 'time limit',
+    unread: 4,
+  }
+  const missing: Exposure = {
+    ...PROXYLOGON_EXPOSURE,
+    missing: PROXYLOGON_EXPOSURE.missing.slice(0, 1),
+  }
+
+  test('nothing found: no-evidence, saying the hunt was cut short and what was not read', () => {
+    const v = decideVerdict([], patched, { examined, incomplete: cut })
+    assert.equal(v.verdict, 'no-evidence')
+    assert.deepEqual(v.reasons, [
+      'The hunt reached its time limit during the log scan: 4 items found were not read. What was not read may hold evidence; run the hunt again to completion.',
+    ])
+  })
+
+  test('exposed only: no-evidence, and the missing fixes still named', () => {
+    assert.equal(decideVerdict([], missing, { examined }).verdict, 'exposed')
+    const v = decideVerdict([], missing, { examined, incomplete: cut })
+    assert.equal(v.verdict, 'no-evidence')
+    assert.equal(v.reasons.length, 2)
+    assert.match(v.reasons[1] ?? '', /lacks fixes for/)
+  })
+
+  test('context findings alone prove nothing: no-evidence', () => {
+    const ctx = finding({ rule: 'exh-context-only', proves: 'context' })
+    assert.equal(decideVerdict([ctx], patched, { examined }).verdict, 'clean')
+    assert.equal(
+      decideVerdict([ctx], patched, { examined, incomplete: cut }).verdict,
+      'no-evidence',
+    )
+  })
+
+  test('proof found before the cut stands, with the cut-short reason last', () => {
+    const findings = correlate(proxyLogonFindings())
+    const whole = decideVerdict(findings, PROXYLOGON_EXPOSURE)
+    const v = decideVerdict(findings, PROXYLOGON_EXPOSURE, {
+      incomplete: { reason: 'aborted', phase: 'discover', message: 'aborted' },
+    })
+    assert.equal(v.verdict, 'compromised')
+    assert.deepEqual(v.reasons.slice(0, -1), whole.reasons)
+    assert.match(
+      v.reasons.at(-1) ?? '',
+      /was aborted during discovery: more may not have been found/,
+    )
+  })
+})

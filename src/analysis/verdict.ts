@@ -1,7 +1,7 @@
 // The one-word answer and the sentences behind it. Pure: findings, exposure and what was examined in,
 // verdict out. It reads only what each finding's rule declares it `proves` (content) and its outcome:
 // never severity, category or rule ids.
-import type { Exposure, Finding, Proof, Verdict } from '../shared/types.ts'
+import type { Exposure, Finding, HuntIncomplete, Proof, Verdict } from '../shared/types.ts'
 import { PROOFS } from '../shared/types.ts'
 import { type Examined, examinedNothing } from './examined.ts'
 import { groupByRule, type RuleGroup } from './group.ts'
@@ -23,6 +23,8 @@ export interface VerdictContext {
   /** What the hunt read; without it the hunt is assumed to have examined something. */
   examined?: Examined
   unread?: readonly UnreadLike[]
+  /** The hunt was cut short: what it did not read may hold what would change the verdict. */
+  incomplete?: HuntIncomplete
 }
 
 export function proofRank(p: Proof): number {
@@ -54,10 +56,49 @@ export function raisesSuspicion(f: Finding): boolean {
   return effectiveProof(f) === 'suspicion'
 }
 
+/** The sentence that says a hunt was cut short, and what that means for its verdict. */
+export function incompleteReason(c: HuntIncomplete): string {
+  const why = c.reason === 'timeout' ? 'reached its time limit' : 'was aborted'
+  const left =
+    c.unread !== undefined && c.unread > 0
+      ? ` ${c.unread} ${plural(c.unread, 'item', 'items')} found were not read`
+      : ''
+  const more =
+    c.phase === 'discover' ? `${left ? `${left};` : ''} more may not have been found` : left
+  return `The hunt ${why} during ${phaseName[c.phase]}:${more || ' the rest of the evidence was not read'}. What was not read may hold evidence; run the hunt again to completion.`
+}
+
+const phaseName: Record<HuntIncomplete['phase'], string> = {
+  discover: 'discovery',
+  logs: 'the log scan',
+  files: 'the file scan',
+  build: 'build detection',
+}
+
+/**
+ * The verdict of a hunt, cut short or not. A cut-short hunt keeps what its findings prove
+ * (`suspicious` and up), but never says `clean` or `exposed`: without proof it is `no-evidence`.
+ */
 export function decideVerdict(
   findings: readonly Finding[],
   exposure: Exposure | null,
   ctx: VerdictContext = {},
+): { verdict: Verdict; reasons: string[] } {
+  const whole = decideWhole(findings, exposure, ctx)
+  const cut = ctx.incomplete
+  if (!cut) return whole
+  const sentence = incompleteReason(cut)
+  if (whole.verdict === 'clean' || whole.verdict === 'exposed' || whole.verdict === 'no-evidence') {
+    const missing = exposure && exposure.missing.length > 0 ? [exposureReason(exposure)] : []
+    return { verdict: 'no-evidence', reasons: [sentence, ...missing] }
+  }
+  return { verdict: whole.verdict, reasons: [...whole.reasons, sentence] }
+}
+
+function decideWhole(
+  findings: readonly Finding[],
+  exposure: Exposure | null,
+  ctx: VerdictContext,
 ): { verdict: Verdict; reasons: string[] } {
   const compromise = findings.filter(provesCompromise)
   if (compromise.length > 0) {

@@ -40,6 +40,10 @@ export interface HuntCliOptions {
   color?: boolean
   /** Hunt PATH as one evidence even when it is a folder of evidence zips. */
   one?: boolean
+  /** ms: the whole hunt (per zip of a batch), then a partial report marked incomplete. */
+  timeout?: number
+  /** ms: one worker job (a log file, a batch of web files). */
+  jobTimeout?: number
 }
 
 export function useColor(explicit: boolean | undefined, isTty: boolean): boolean {
@@ -77,6 +81,7 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
   const progress = createProgress(
     o.progress && !!process.stderr.isTTY && !o.output?.startsWith('/dev/'),
   )
+  const stop = stopOnSignals()
   try {
     // Loaded once for every hunt of a batch and for the report's advice.
     const content = loadContent(o.content ?? contentRoot(), {
@@ -91,14 +96,40 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
       maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
       only: o.only as Array<'logs' | 'files'> | undefined,
       onProgress: progress.update,
+      signal: stop.signal,
+      ...(o.timeout ? { timeoutMs: o.timeout } : {}),
+      ...(o.jobTimeout ? { jobTimeoutMs: o.jobTimeout } : {}),
     }
     const plan = o.one ? { mode: 'one' as const } : planEvidence(path)
     return plan.mode === 'batch'
       ? await runBatch(path, plan.zips, choice.format, o, opts, out, content)
       : await runOne(path, choice.format, o, opts, out, content)
   } finally {
+    stop.dispose()
     progress.stop()
     await out.close()
+  }
+}
+
+/**
+ * Ctrl-C or SIGTERM once: the hunt stops where it is and still prints its partial report (marked
+ * incomplete); a second signal exits at once (130 for SIGINT, 143 for SIGTERM).
+ */
+function stopOnSignals() {
+  const ctl = new AbortController()
+  const on = (sig: NodeJS.Signals) => {
+    if (ctl.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143)
+    say(`${sig}: stopping; the report will cover what was read (${sig} again exits now)`)
+    ctl.abort(new Error(`${sig} received`))
+  }
+  process.on('SIGINT', on)
+  process.on('SIGTERM', on)
+  return {
+    signal: ctl.signal,
+    dispose() {
+      process.off('SIGINT', on)
+      process.off('SIGTERM', on)
+    },
   }
 }
 

@@ -16,6 +16,15 @@ const positiveInt =
     return n
   }
 
+/** A duration: `90` or `90s` seconds, `10m`, `2h`, `500ms`; in milliseconds. */
+const duration = (value: string): number => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim())
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+  const n = m ? Number(m[1]) * (unit[m[2] ?? 's'] ?? Number.NaN) : Number.NaN
+  if (!m || !(n > 0)) throw new InvalidArgumentError('expected a duration such as 90s, 10m or 2h')
+  return Math.round(n)
+}
+
 // `exhunt hunt … | head` closes the pipe early: that is the reader's choice, not an error. The
 // command runs to its end with the output dropped (cli/output.ts), so the exit code still says what
 // was found: exiting here would report 0 for a compromised server.
@@ -83,6 +92,16 @@ program
     '--max-file-size <bytes>',
     'skip web files larger than this (default 32 MiB)',
     positiveInt(1),
+  )
+  .option(
+    '--timeout <duration>',
+    'stop the hunt after this long (90s, 10m, 2h) and report what was read, marked incomplete',
+    duration,
+  )
+  .option(
+    '--job-timeout <duration>',
+    'give up on one log file or batch of web files after this long (EXH_ERR_JOB_TIMEOUT)',
+    duration,
   )
   .option('--content <dir>', 'use another content folder (rules, IOCs, builds)')
   .option('-v, --verbose', 'text output lists every finding')

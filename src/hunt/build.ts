@@ -42,10 +42,12 @@ export async function buildCandidates(
   evidence: Evidence,
   summaries: readonly LogFileSummary[],
   errors: ItemError[],
+  signal?: AbortSignal,
 ): Promise<BuildCandidate[]> {
   const out: BuildCandidate[] = []
   for (const a of evidence.artefacts) {
-    if (a.kind === 'binary') {
+    // An aborted hunt reads no more binaries; names and log headers cost nothing and still count.
+    if (a.kind === 'binary' && !signal?.aborted) {
       const name = a.path.split(/[\\/]/).pop() ?? a.path
       try {
         const v = await peBuild(a)
@@ -67,8 +69,9 @@ export async function detectBuild(
   evidence: Evidence,
   summaries: readonly LogFileSummary[],
   errors: ItemError[],
+  signal?: AbortSignal,
 ): Promise<BuildCandidate | null> {
-  const candidates = await buildCandidates(evidence, summaries, errors)
+  const candidates = await buildCandidates(evidence, summaries, errors, signal)
   const best = pickBuild(candidates)
   return best && normaliseBuild(best.build) ? best : null
 }

@@ -12,6 +12,7 @@ import type {
   Coverage,
   Exposure,
   Finding,
+  HuntIncomplete,
   TimelineEntry,
   UnreadEntry,
   Verdict,
@@ -30,6 +31,8 @@ export interface DecideInput {
   examined?: Examined
   /** Recognised but not read (hunt/unread.ts): coverage.unread, named in the `no-evidence` reasons. */
   unread?: UnreadEntry[]
+  /** The hunt was cut short: the verdict says so and is never `clean` or `exposed`. */
+  incomplete?: HuntIncomplete
 }
 
 export interface Decided {
@@ -59,6 +62,7 @@ export function decide(input: DecideInput): Decided {
   const { verdict, reasons } = decideVerdict(findings, exposure, {
     ...(input.examined ? { examined: input.examined } : {}),
     ...(input.unread ? { unread: input.unread } : {}),
+    ...(input.incomplete ? { incomplete: input.incomplete } : {}),
   })
   const entries = coverageEntries(input.summaries)
   if (input.webfiles) {

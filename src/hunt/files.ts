@@ -8,12 +8,11 @@ import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { EngineSession } from '../shared/engine.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Evidence } from '../sources/discover.ts'
-import { defaultWorkers } from './pool.ts'
+import type { LaneAccess } from './lanes.ts'
+import { defaultWorkers, type WorkerPool } from './pool.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
 import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
-import type { WebWorkerData } from './webfile-job.ts'
-import { startWebPool, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
 
 export interface FilesOutcome {
   files: number
@@ -21,6 +20,8 @@ export interface FilesOutcome {
   /** Artefacts looked at for post-exploitation traces (dumps, archives, IIS config, tasks). */
   artefacts: number
   rules: number
+  /** Web files and artefacts an abort left unread. */
+  cut: number
 }
 
 /** The web-file part of the content. */
@@ -50,12 +51,14 @@ type FilesOptions = Omit<HuntOptions, 'content'> & {
   maxFileBytes: number
 }
 
-/** Content plus, when `startWorkers`, web-file workers already compiling it. */
+/** Content, and the runner's workers when it has them (warmed with it when `warm`). */
 export interface PreparedFiles {
   content: WebContent
   /** The IOC file engine's session (hashes, paths, names) for this thread. */
   iocs: EngineSession<FileInfo, Finding>
-  pool?: WebPool
+  pool?: () => WorkerPool
+  /** The pool holds, or is compiling, this content. */
+  warm: boolean
 }
 
 function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
@@ -69,38 +72,40 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     workers: opts.workers ?? defaultWorkers(),
   }
   if (prep.pool) ctx.pool = prep.pool
+  ctx.poolWarm = prep.warm
+  if (opts.signal) ctx.signal = opts.signal
+  if (opts.jobTimeoutMs) ctx.jobTimeoutMs = opts.jobTimeoutMs
   return ctx
 }
 
 /**
- * Loads the web-file content; with `startWorkers` also starts the workers (when this machine would use
- * them), so their ~0.5 s YARA compile runs while discovery walks the evidence. `closePrepared` ends
- * them if the hunt stops before `huntFiles`.
+ * Loads the web-file content. With `warm`, the runner's workers get it now (when this machine would use
+ * them), so their ~0.5 s YARA compile runs while discovery walks the evidence; workers that hold it
+ * from an earlier hunt compile nothing.
  */
-export function prepareFiles(opts: FilesOptions, startWorkers: boolean): PreparedFiles {
-  const workers = opts.workers ?? defaultWorkers()
-  // The threads boot (Node, the bundle, yara-x: ~0.1 s) while this one loads and validates the content
-  // (~0.2 s); they get it as their init message. canUseWorkers only adds checks the content always passes.
-  let give: (data: WebWorkerData) => void = () => {}
-  const pool =
-    startWorkers && workers >= 2 && webWorkerAvailable()
-      ? startWebPool(new Promise<WebWorkerData>((resolve) => (give = resolve)), workers)
-      : undefined
+export function prepareFiles(
+  opts: FilesOptions,
+  lane: LaneAccess | undefined,
+  warm: boolean,
+): PreparedFiles {
   const prep: PreparedFiles = {
     content: webContent(opts.content),
     iocs: iocFileEngine.compile(opts.content.iocs.all).session(),
+    warm: false,
   }
-  if (!pool) return prep
-  const ctx = scanContext(opts, prep)
-  give(webWorkerData(ctx))
-  if (canUseWorkers(ctx)) prep.pool = pool
-  else void pool.close()
+  if (!lane) return prep
+  const pool = () => lane.get()
+  const ctx = scanContext(opts, { ...prep, pool })
+  // canUseWorkers only adds checks the content always passes.
+  if (!canUseWorkers(ctx)) return prep
+  prep.pool = pool
+  const data = webWorkerData(ctx)
+  if (lane.peek()?.has('webfile', data)) prep.warm = true
+  else if (warm) {
+    lane.get().warm('webfile', data)
+    prep.warm = true
+  }
   return prep
-}
-
-/** Ends the workers `prepareFiles` started, once each has finished starting (a no-op after the scan). */
-export async function closePrepared(prep: PreparedFiles | undefined): Promise<void> {
-  await prep?.pool?.close()
 }
 
 export async function huntFiles(
@@ -112,7 +117,11 @@ export async function huntFiles(
   prepared?: PreparedFiles,
 ): Promise<FilesOutcome> {
   const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
-  const prep = prepared ?? prepareFiles(opts, false)
+  if (opts.signal?.aborted && !prepared) {
+    // Cut short before the files: no content is loaded, every web file is counted as unread.
+    return { files: 0, bytes: 0, artefacts: 0, rules: 0, cut: webfiles.length }
+  }
+  const prep = prepared ?? prepareFiles(opts, undefined, false)
   errors.push(...skippedErrors(prep.content))
   const { yara, heuristics } = prep.content
   const iocs = prep.iocs
@@ -132,13 +141,14 @@ export async function huntFiles(
   const artefactRules = opts.content.artefactRules
   const art = await scanArtefacts(
     evidence.artefacts.filter((a) => a.kind !== 'log' && a.kind !== 'evtx' && a.kind !== 'binary'),
-    { rules: artefactRules },
+    { rules: artefactRules, ...(opts.signal ? { signal: opts.signal } : {}) },
     { finding: emit, error: (e) => errors.push(e) },
   )
   return {
     files: web.files,
     bytes: web.bytes,
     artefacts: art.files,
+    cut: web.cut + art.cut,
     rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.length,
   }
 }

@@ -93,3 +93,50 @@ describe('log prefilter loses nothing', () => {
     assert.ok(total > 0, 'the corpus logs hold findings')
   })
 })
+
+describe('a big IOC feed: one prefilter of its own per worker, not merged into every log type', () => {
+  test('the feed is shared, each type keeps only its rules, and the demo gives the same findings', async () => {
+    const rules = loadNativeRules(CONTENT).rules
+    const shipped = loadIocs(iocContentFiles(CONTENT), { user: false }).iocs
+    const feed = Array.from({ length: 3000 }, (_, i) => ({
+      ...(shipped.find((x) => x.type === 'domain') as (typeof shipped)[number]),
+      value: `feed-${i}.example.net`,
+    }))
+    // One indicator of the feed is in the demo: the IOC prefilter alone lets its lines through.
+    const hit = { ...(feed[0] as (typeof feed)[number]), value: 'about.censys.io' }
+    const big = createLogDetectors({ parsed: { rules, iocs: [...shipped, ...feed, hit] } })
+    const small = shippedDetectors()
+    const shared = big.sharedNeedles ?? []
+    assert.ok(shared.length > 3000, `shared needles: ${shared.length}`)
+    assert.equal(
+      small.sharedNeedles,
+      undefined,
+      'the shipped IOCs stay merged (one pass per block)',
+    )
+    for (const t of ['iis', 'httpproxy'] as const) {
+      const own = big.needlesFor(t) ?? []
+      assert.ok(!own.includes('about.censys.io'), `${t}: the feed is not copied into the type`)
+      assert.deepEqual(own, compileRules(rules).set.prefilterFor(t))
+    }
+    const demoLog = join(REPO_ROOT, 'demo/evidence/C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log')
+    const run = async (withPrefilter: boolean) => {
+      const found: string[] = []
+      const emit = (f: Finding) => found.push(`${f.rule}@${f.source.line}`)
+      const file = big.forFile()
+      await scanLog(createReadStream(demoLog), demoLog, {
+        needles: withPrefilter ? big.needlesFor : () => null,
+        ...(withPrefilter ? { sharedNeedles: shared } : {}),
+        onRecord: (rec) => file.match(rec, emit),
+        onError: () => {},
+      })
+      file.finish(emit)
+      return found.sort()
+    }
+    const all = await run(false)
+    assert.ok(
+      all.some((f) => f.startsWith('ioc:domain:about.censys.io')),
+      all.join(' '),
+    )
+    assert.deepEqual(await run(true), all)
+  })
+})

@@ -32,9 +32,19 @@ export interface FileDetector {
   finish(emit: (f: Finding) => void): AggregateObservation[]
 }
 
+/**
+ * Past this many IOC needles (a user's feed), the IOCs get one prefilter of their own per worker,
+ * run beside each log type's rule prefilter, instead of a copy merged into every type's: one
+ * automaton of 100,000 indicators per worker, not one per log type. Below it, one merged automaton
+ * per type scans each block once (the shipped IOCs: a few hundred).
+ */
+const SHARED_IOC_NEEDLES = 2000
+
 export interface LogDetectors {
   /** Prefilter per log type: literals, or lists of literals a line must all hold (scanLog `needles`). */
   needlesFor(t: LogType): readonly Needle[] | null
+  /** IOC needles every type shares, for a big feed (scanLog `sharedNeedles`); else in `needlesFor`. */
+  sharedNeedles?: readonly Needle[]
   forFile(): FileDetector
   /** The aggregate rules over every file's observations (the main thread, once all files are done). */
   finishAggregates(observations: Iterable<AggregateObservation>): Finding[]
@@ -60,6 +70,7 @@ export async function scanLogFile(
   try {
     result.summary = await scanLog(chunks, path, {
       needles: detectors.needlesFor,
+      ...(detectors.sharedNeedles ? { sharedNeedles: detectors.sharedNeedles } : {}),
       maxLineBytes: detectors.maxLineBytes,
       onRecord: (rec) => file.match(rec, emit),
       onError: (e) => errors.push(e),
@@ -79,15 +90,19 @@ export function createLogDetectors(cfg: LogDetectorConfig): LogDetectors {
   // Every log-record engine runs through the same interface; Sigma's web-server rules join this list.
   const engines: readonly LogRecordEngine[] = [native, iocRecordEngine.compile(cfg.parsed.iocs)]
   const needleCache = new Map<LogType, readonly Needle[] | null>()
+  // IOC needles do not depend on the log type; one array, so the scan compiles it once per worker.
+  const iocNeedles: readonly Needle[] = [...new Set(engines[1]?.needlesFor('iis') ?? [])]
+  const shared = iocNeedles.length > SHARED_IOC_NEEDLES
   return {
     needlesFor(t) {
       let n = needleCache.get(t)
       if (n === undefined) {
-        n = mergedNeedles(engines, t)
+        n = mergedNeedles(shared ? [native] : engines, t)
         needleCache.set(t, n)
       }
       return n
     },
+    ...(shared ? { sharedNeedles: iocNeedles } : {}),
     forFile() {
       const own = native.session()
       const sessions: EngineSession<LogRecord>[] = [

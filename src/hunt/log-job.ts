@@ -15,4 +15,6 @@ export interface LogJobResult {
   findings: Finding[]
   observations: AggregateObservation[]
   errors: ItemError[]
+  /** The hunt was aborted while the file was read: what came before is here, the rest unread. */
+  cut?: boolean
 }

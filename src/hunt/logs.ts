@@ -9,11 +9,22 @@ import type { Artefact } from '../sources/artefact.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
 import type { LogDetectorConfig } from './log-detectors.ts'
 import type { LogJob, LogJobResult } from './log-job.ts'
-import { defaultWorkers, runPool } from './pool.ts'
+import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts'
 import type { HuntOptions } from './run.ts'
 
-/** Young generation of a log worker, MiB (three semi-spaces of 2 MiB; see huntLogs). */
+/** Young generation of a log worker, MiB (three semi-spaces of 2 MiB; see logPool). */
 const LOG_YOUNG_GENERATION_MB = 6
+
+/** Workers for log jobs; a runner (hunter.ts) keeps them across hunts. */
+export function createLogPool(size: number): WorkerPool {
+  // A log worker allocates short-lived strings at a high rate and V8 would grow each isolate's
+  // young generation to ~48 MiB for that: with two workers, most of the 256 MB budget (issue 3
+  // §6). A small young generation keeps RSS flat and scavenges cheap.
+  return createWorkerPool({
+    size,
+    resourceLimits: { maxYoungGenerationSizeMb: LOG_YOUNG_GENERATION_MB },
+  })
+}
 
 export interface LogsOutcome {
   files: number
@@ -23,6 +34,8 @@ export interface LogsOutcome {
   summaries: LogFileSummary[]
   workers: number
   rules: number
+  /** Log files the hunt was aborted before reading, or while reading. */
+  cut: number
 }
 
 export async function huntLogs(
@@ -30,6 +43,8 @@ export async function huntLogs(
   opts: Omit<HuntOptions, 'content'> & { content: Content },
   emit: (f: Finding) => void,
   errors: ItemError[],
+  /** The hunt's log workers (lanes.ts); without them the hunt starts its own and ends them. */
+  shared?: { get(hint?: number): WorkerPool },
 ): Promise<LogsOutcome> {
   const jobs: LogJob[] = artefacts
     .filter((a) => a.kind === 'log')
@@ -37,7 +52,26 @@ export async function huntLogs(
     // Biggest first, so one huge file does not start last and hold up the end.
     .sort((a, b) => b.size - a.size)
   const total = jobs.reduce((n, j) => n + j.size, 0)
-  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(1, jobs.length))
+  if (opts.signal?.aborted) {
+    // Cut short before the logs: nothing is loaded or started, every log is counted as unread.
+    return {
+      files: jobs.length,
+      bytes: 0,
+      lines: 0,
+      records: 0,
+      summaries: [],
+      workers: 0,
+      rules: 0,
+      cut: jobs.length,
+    }
+  }
+  const wanted = opts.workers ?? defaultWorkers()
+  // An aborted hunt starts no worker: its log files are counted as cut short.
+  const idle = jobs.length === 0 || opts.signal?.aborted === true
+  const own = shared || idle ? undefined : createLogPool(Math.min(wanted, jobs.length))
+  const lane = idle ? undefined : (own ?? shared?.get(jobs.length))
+  const workers = Math.min(lane?.size ?? wanted, Math.max(1, jobs.length))
+  let cut = 0
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0
@@ -56,6 +90,8 @@ export async function huntLogs(
     const rules = opts.content.nativeRules
     if (!rules) throw new Error('content was loaded without its log rules')
     init({ maxLineBytes: opts.maxLineBytes, parsed: { rules, iocs: opts.content.iocs.all } })
+    // The log phase has begun (a progress bar starts; a caller may now abort it mid-file).
+    if (total > 0) opts.onProgress?.({ phase: 'logs', done: 0, total, unit: 'bytes' })
     // This thread compiles its own copy for the aggregates meanwhile.
     compiled = nativeEngine.compile({ rules })
     errors.push(...contentIssueErrors(compiled.issues))
@@ -63,9 +99,16 @@ export async function huntLogs(
     // Workers waiting for content that will not come are ended; the content error is the one reported.
     fail(err as Error)
     await pool.catch(() => {})
+    await own?.close()
     throw err
   }
-  await pool
+  try {
+    // Not `cut += await pool`: that would read `cut` before the jobs' own counts came in.
+    const outcome = await pool
+    cut += outcome.unanswered.length
+  } finally {
+    await own?.close()
+  }
 
   for (const f of compiled.finishAggregates(observations)) emit(f)
   return {
@@ -76,43 +119,35 @@ export async function huntLogs(
     summaries,
     workers,
     rules: compiled.rules,
+    cut,
   }
 
-  function runLogPool(config: Promise<LogDetectorConfig>): Promise<void> {
-    return runPool<LogJob, LogJobResult | Error>({
-      workerUrl: new URL(
-        import.meta.url.endsWith('.ts') ? './log-worker.ts' : './log-worker.mjs',
-        import.meta.url,
-      ),
-      workerData: null,
-      init: config,
+  async function runLogPool(config: Promise<LogDetectorConfig>): Promise<{ unanswered: number[] }> {
+    if (!lane) return { unanswered: jobs.map((_, i) => i) }
+    return lane.run<LogJob, LogJobResult>({
+      kind: 'log',
+      content: config,
       jobs,
-      size: workers,
-      // A log worker allocates short-lived strings at a high rate and V8 would grow each isolate's
-      // young generation to ~48 MiB for that: with two workers, most of the 256 MB budget (issue 3
-      // §6). A small young generation keeps RSS flat and scavenges cheap.
-      resourceLimits: { maxYoungGenerationSizeMb: LOG_YOUNG_GENERATION_MB },
       signal: opts.signal,
+      jobTimeoutMs: opts.jobTimeoutMs,
       onMessage(msg) {
         const job = jobs[msg.jobIndex]
-        if (msg.type === 'error' || msg.data instanceof Error) {
-          const err = msg.data as Error
+        if (msg.type !== 'result') {
           errors.push({
-            code: 'EXH_ERR_WORKER',
+            code: msg.type === 'timeout' ? 'EXH_ERR_JOB_TIMEOUT' : 'EXH_ERR_WORKER',
             path: job?.path ?? '?',
-            message: err?.message ?? String(err),
+            message: msg.data?.message ?? String(msg.data),
           })
           return
         }
         const data = msg.data
         for (const f of data.findings) emit(f)
-        if (msg.type === 'result') {
-          if (data.summary) summaries.push(data.summary)
-          for (const o of data.observations) observations.push(o)
-          errors.push(...data.errors)
-          done += job?.size ?? 0
-          opts.onProgress?.({ phase: 'logs', done, total, unit: 'bytes' })
-        }
+        if (data.cut) cut++
+        if (data.summary) summaries.push(data.summary)
+        for (const o of data.observations) observations.push(o)
+        errors.push(...data.errors)
+        done += job?.size ?? 0
+        opts.onProgress?.({ phase: 'logs', done, total, unit: 'bytes' })
       },
     })
   }

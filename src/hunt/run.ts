@@ -17,10 +17,12 @@ import {
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
+import { type CutShort, cutShort } from './cut-short.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
-import { closePrepared, huntFiles, prepareFiles } from './files.ts'
+import { huntFiles, prepareFiles } from './files.ts'
 import { createFolder } from './fold.ts'
+import { createLanes, type Lanes } from './lanes.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
 import { fileDigest, identifyTarget, listingDigest } from './target.ts'
@@ -58,7 +60,12 @@ export interface HuntOptions {
   evidenceDigest?: EvidenceDigest
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
+  /** Stops the hunt: discovery, every scan and the running workers; the report is marked incomplete. */
   signal?: AbortSignal
+  /** Stops the hunt after this long, as `signal` does (reason `timeout`). */
+  timeoutMs?: number
+  /** Per worker job (one log file, one batch of web files): over it, the item gets EXH_ERR_JOB_TIMEOUT. */
+  jobTimeoutMs?: number
 }
 
 function isDirectory(path: string): boolean {
@@ -69,16 +76,34 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** A positive integer count, or every core: a NaN or non-positive count would start no worker. */
+export function workerCount(n: number | undefined): number {
+  return n !== undefined && Number.isInteger(n) && n > 0 ? n : defaultWorkers()
+}
+
+/** One hunt on workers of its own, ended when it is done (createHunter keeps them across hunts). */
 export async function hunt(given: HuntOptions): Promise<HuntReport> {
-  // Checked once for both pools: a NaN or non-positive count would start no worker and silently
-  // read nothing (`-j abc` through the library API; the CLI refuses it outright).
-  const opts: HuntOptions = {
-    ...given,
-    workers:
-      given.workers !== undefined && Number.isInteger(given.workers) && given.workers > 0
-        ? given.workers
-        : defaultWorkers(),
+  const lanes = createLanes(workerCount(given.workers), false)
+  try {
+    return await huntOn(given, lanes)
+  } finally {
+    await lanes.close()
   }
+}
+
+/** A hunt on the given worker lanes (a runner's, kept; or a one-shot hunt's). */
+export async function huntOn(given: HuntOptions, lanes: Lanes): Promise<HuntReport> {
+  const cut = cutShort(given)
+  try {
+    return await huntWith(given, lanes, cut)
+  } finally {
+    cut.finish()
+  }
+}
+
+async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promise<HuntReport> {
+  // Checked once for both pools (`-j abc` through the library API; the CLI refuses it outright).
+  const opts: HuntOptions = { ...given, workers: workerCount(given.workers), signal: cut.signal }
   const startedAt = new Date()
   const only = new Set(opts.only ?? ['logs', 'files'])
   // Loaded once: the log and file scans and the decision all take this object. A logs-only hunt leaves
@@ -119,28 +144,25 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
 
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const filesOpts = { ...opts, content, maxFileBytes }
-  // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
-  // walk. With logs, workers would sit on memory through the log phase, so they start after it.
+  // A files-only hunt of a folder gives its web-file workers the content first: their YARA compile
+  // overlaps the walk. With logs, a one-shot hunt's workers would sit on memory through the log
+  // phase, so they start after it.
   const early =
     only.has('files') && !only.has('logs') && isDirectory(opts.input)
-      ? prepareFiles(filesOpts, true)
+      ? prepareFiles(filesOpts, lanes.web, true)
       : undefined
 
-  let evidence: Evidence
-  try {
-    opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
-    evidence = await discoverEvidence(opts.input, { maxFileBytes })
-  } catch (err) {
-    await closePrepared(early)
-    throw err
-  }
+  opts.onProgress?.({ phase: 'discover', done: 0, total: 0, unit: 'files' })
+  const evidence: Evidence = await discoverEvidence(opts.input, {
+    maxFileBytes,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  })
   // Only an input that cannot be read at all fails the run; a single file that is merely too large
   // is an item error in an otherwise empty report.
   const fatal = evidence.errors.find(
     (e) => e.path === opts.input && e.code !== 'EXH_ERR_FILE_TOO_LARGE',
   )
   if (evidence.artefacts.length === 0 && fatal) {
-    await closePrepared(early)
     await evidence.close()
     throw new ExhuntError(fatal.code, fatal.message)
   }
@@ -157,13 +179,37 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   try {
     const target = await identifyTarget(evidence)
     scope = target.scope
+    cut.enter('logs')
     const logs = only.has('logs')
-      ? await huntLogs(evidence.artefacts, { ...opts, content }, emit, errors)
+      ? await huntLogs(evidence.artefacts, { ...opts, content }, emit, errors, lanes.log)
       : undefined
+    await lanes.logsDone()
+    cut.enter('files')
     const files = only.has('files')
-      ? await huntFiles(evidence, filesOpts, emit, errors, early)
+      ? await huntFiles(
+          evidence,
+          filesOpts,
+          emit,
+          errors,
+          early ??
+            (opts.signal?.aborted
+              ? undefined
+              : // A runner's workers get the content once there are web files (and keep it).
+                prepareFiles(
+                  filesOpts,
+                  lanes.web,
+                  lanes.persistent && evidence.artefacts.some((a) => a.kind === 'webfile'),
+                )),
+        )
       : undefined
-    const build = await detectBuild(evidence, logs?.summaries ?? [], errors)
+    cut.enter('build')
+    const build = await detectBuild(evidence, logs?.summaries ?? [], errors, opts.signal)
+    // Past this point the evidence is read: an abort no longer changes the report.
+    const stopped = cut.finish()
+    const incomplete = stopped && {
+      ...stopped,
+      unread: (logs?.cut ?? 0) + (files?.cut ?? 0),
+    }
     const examined = examinedCounts(
       logs?.summaries ?? [],
       files ? { webFiles: files.files, artefacts: files.artefacts } : undefined,
@@ -183,6 +229,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         artefactsJudged: files?.artefacts ?? 0,
       }),
       unread: unreadEntries(evidence.artefacts, errors),
+      ...(incomplete ? { incomplete } : {}),
     })
     const evidenceDigest = await digest
     const finishedAt = new Date()
@@ -206,6 +253,8 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
+      complete: !incomplete,
+      ...(incomplete ? { incomplete } : {}),
       verdict: decided.verdict,
       verdictReasons: decided.reasons,
       advice,
@@ -229,7 +278,6 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     }
   } finally {
     await digest
-    await closePrepared(early)
     await evidence.close()
   }
 }

@@ -35,6 +35,8 @@ export interface ArtefactScanContext {
   zipLimits?: Partial<ZipLimits>
   /** Whole-file hashes only below this size (default 64 MiB); above it the finding carries no hash. */
   maxHashBytes?: number
+  /** Stops the scan between artefacts. */
+  signal?: AbortSignal
   /** Task XML and configs read at most (default 8 MiB). */
   maxTextBytes?: number
   /** Nested archives (inside an evidence zip) copied to a temp file to be listed, at most (default 256 MiB). */
@@ -253,7 +255,7 @@ export async function scanArtefacts(
   artefacts: readonly Artefact[],
   context: ArtefactScanContext,
   sink: ArtefactScanSink,
-): Promise<{ files: number }> {
+): Promise<{ files: number; cut: number }> {
   const engine = artefactEngine.compile(context.rules).session()
   const ctx: Scan = {
     ...context,
@@ -269,7 +271,7 @@ export async function scanArtefacts(
   })
   let next = 0
   const worker = async () => {
-    while (next < work.length) {
+    while (next < work.length && !ctx.signal?.aborted) {
       const { a, plan } = work[next++]!
       try {
         if (plan === 'file') await scanFile(a, ctx, sink)
@@ -281,5 +283,5 @@ export async function scanArtefacts(
     }
   }
   await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker))
-  return { files: work.length }
+  return { files: next, cut: work.length - next }
 }

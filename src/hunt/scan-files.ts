@@ -10,8 +10,9 @@ import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
+import type { WorkerPool } from './pool.ts'
 import type { WebWorkerData } from './webfile-job.ts'
-import { scanWebFilesInWorkers, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
+import { scanWebFilesInWorkers, webWorkerAvailable } from './webfile-pool.ts'
 import { partlyScanned, readStreamCapped, readWebFile } from './webfile-read.ts'
 import {
   type IocFileInput,
@@ -39,8 +40,17 @@ export interface FileScanContext {
   workers?: number
   /** The IOCs behind `iocFile`, for the workers to compile. */
   iocs?: readonly Ioc[]
-  /** Workers started early from `webWorkerData(ctx)` (hunt does, before discovery): used for any number of files. */
-  pool?: WebPool
+  /**
+   * Workers kept by a runner (hunter.ts). Used for any number of files once they hold (or are
+   * compiling) this content; otherwise only when there is enough work, as for workers of its own.
+   */
+  pool?: () => WorkerPool
+  /** Whether `pool` has this content already (compiled, or warmed before discovery). */
+  poolWarm?: boolean
+  /** Stops the scan between files (and between batches in workers). */
+  signal?: AbortSignal
+  /** Per batch in workers: over it, the worker is replaced and the batch's files get EXH_ERR_JOB_TIMEOUT. */
+  jobTimeoutMs?: number
 }
 
 export interface FileScanSink {
@@ -62,9 +72,9 @@ export function canUseWorkers(ctx: FileScanContext): boolean {
 }
 
 function useWorkers(artefacts: readonly Artefact[], ctx: FileScanContext): boolean {
-  // Started workers are compiling already: a scan here would only compile the same rules again.
-  if (ctx.pool) return true
   if (!canUseWorkers(ctx)) return false
+  // Workers that hold this content already: a scan here would only compile the same rules again.
+  if (ctx.pool && ctx.poolWarm) return true
   const bytes = artefacts.reduce((n, a) => n + a.size, 0)
   return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
 }
@@ -93,13 +103,14 @@ async function scanHere(
   artefacts: readonly Artefact[],
   ctx: FileScanContext,
   sink: FileScanSink,
-): Promise<{ files: number; bytes: number }> {
+): Promise<{ files: number; bytes: number; cut: number }> {
+  if (ctx.signal?.aborted) return { files: 0, bytes: 0, cut: artefacts.length }
   const engine = localEngine(ctx, sink)
   let next = 0
   let files = 0
   let bytes = 0
   const reader = async () => {
-    while (next < artefacts.length) {
+    while (next < artefacts.length && !ctx.signal?.aborted) {
       const a = artefacts[next++] as Artefact
       try {
         const errors: ItemError[] = []
@@ -127,7 +138,7 @@ async function scanHere(
   }
   const n = Math.max(1, Math.min(ctx.concurrency ?? 4, artefacts.length))
   await Promise.all(Array.from({ length: n }, reader))
-  return { files, bytes }
+  return { files, bytes, cut: artefacts.length - next }
 }
 
 /** What each worker compiles: plain data from the context. */
@@ -148,18 +159,20 @@ export async function scanWebFiles(
   artefacts: readonly Artefact[],
   ctx: FileScanContext,
   sink: FileScanSink,
-): Promise<{ files: number; bytes: number }> {
+): Promise<{ files: number; bytes: number; cut: number }> {
   if (!useWorkers(artefacts, ctx)) return scanHere(artefacts, ctx, sink)
   const data = webWorkerData(ctx)
-  const pooled = await scanWebFilesInWorkers(
-    artefacts,
-    data,
-    sink,
-    ctx.workers ?? 1,
-    undefined,
-    ctx.pool,
-  )
-  if (pooled.left.length === 0) return { files: pooled.files, bytes: pooled.bytes }
+  const pooled = await scanWebFilesInWorkers(artefacts, data, sink, ctx.workers ?? 1, undefined, {
+    ...(ctx.pool ? { pool: ctx.pool() } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.jobTimeoutMs ? { jobTimeoutMs: ctx.jobTimeoutMs } : {}),
+  })
+  const done = { files: pooled.files, bytes: pooled.bytes, cut: pooled.cut }
+  if (pooled.left.length === 0) return done
   const here = await scanHere(pooled.left, ctx, sink)
-  return { files: pooled.files + here.files, bytes: pooled.bytes + here.bytes }
+  return {
+    files: done.files + here.files,
+    bytes: done.bytes + here.bytes,
+    cut: done.cut + here.cut,
+  }
 }

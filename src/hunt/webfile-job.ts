@@ -36,4 +36,6 @@ export interface WebFileJobResult {
   /** Files and bytes actually scanned (unreadable or oversized files are errors instead). */
   files: number
   bytes: number
+  /** The hunt was aborted during the batch: `unscanned` files of it were not read. */
+  unscanned?: number
 }

@@ -13,7 +13,7 @@ import { emptyBaseline } from '../detect/webfile/baseline-check.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { fileArtefact } from './scan-files.test-helper.ts'
 import { scanWebFiles } from './scan-files.ts'
-import { scanWebFilesInWorkers, webFileJobs } from './webfile-pool.ts'
+import { createWebPool, scanWebFilesInWorkers, webFileJobs } from './webfile-pool.ts'
 
 const CONTENT = join(REPO_ROOT, 'content')
 
@@ -154,4 +154,52 @@ test('workers scan an oversized page in part, exactly as this thread does', asyn
   assert.equal(pooled.findings[0]?.file?.headBytes, 1024)
   assert.deepEqual(pooled.findings.map(key), here.findings.map(key))
   assert.deepEqual(pooled.errors, here.errors)
+})
+
+test('a batch over its limit: its files get EXH_ERR_JOB_TIMEOUT, the worker is replaced, the pool goes on', async () => {
+  const d = tmpDir()
+  const arts = Array.from({ length: 64 }, (_, i) => {
+    const p = join(d, `f${i}.aspx`)
+    writeFileSync(p, `<%@ Page Language="C#" %><p>${i}</p>`)
+    return fileArtefact(p, `f${i}.aspx`)
+  })
+  const yara = loadYara(CONTENT, [], { compile: false })
+  const data = {
+    yaraSources: yara.sources,
+    yaraRules: yara.rules,
+    yaraFilters: yara.filters,
+    heuristics: loadHeuristics(CONTENT),
+    baseline: emptyBaseline(),
+    iocs: [],
+    maxFileBytes: 1024,
+  }
+  const pool = createWebPool(1)
+  try {
+    const errors: ItemError[] = []
+    // 1 ms from the moment the batch is sent (the compile is done by then): 64 reads and scans take longer.
+    const r = await scanWebFilesInWorkers(
+      arts,
+      data,
+      { finding: () => {}, error: (e) => errors.push(e) },
+      1,
+      undefined,
+      { pool, jobTimeoutMs: 1 },
+    )
+    assert.equal(r.files, 0)
+    assert.deepEqual(new Set(errors.map((e) => e.code)), new Set(['EXH_ERR_JOB_TIMEOUT']))
+    assert.equal(errors.length, 64, 'one entry per file of the batch')
+    const again = await scanWebFilesInWorkers(
+      arts,
+      data,
+      { finding: () => {}, error: () => {} },
+      1,
+      undefined,
+      { pool },
+    )
+    assert.equal(again.files, 64)
+    assert.equal(pool.stats().spawned, 2)
+    assert.equal(pool.stats().compiles, 2, 'the replacement compiled the content once')
+  } finally {
+    await pool.close()
+  }
 })

@@ -1,10 +1,8 @@
 // Spreads web files over worker threads in batches; each worker compiles the content once
-// (webfile-worker.ts). Findings and errors come back per batch, in no particular order.
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// (worker.ts → webfile-worker.ts). Findings and errors come back per batch, in no particular order.
 import type { ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
-import { type StartedPool, startPool } from './pool.ts'
+import { createWorkerPool, type WorkerPool, workerEntryAvailable } from './pool.ts'
 import type { FileScanSink } from './scan-files.ts'
 import type { WebFileItem, WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
 import type { WebFileMeta } from './webfile-scan.ts'
@@ -13,16 +11,9 @@ import type { WebFileMeta } from './webfile-scan.ts'
 const BATCH_FILES = 64
 const BATCH_BYTES = 4 * 1024 * 1024
 
-export function webWorkerUrl(): URL {
-  return new URL(
-    import.meta.url.endsWith('.ts') ? './webfile-worker.ts' : './webfile-worker.mjs',
-    import.meta.url,
-  )
-}
-
 /** False when the worker entry is missing (a bundle built without it): scan on this thread instead. */
 export function webWorkerAvailable(): boolean {
-  return existsSync(fileURLToPath(webWorkerUrl()))
+  return workerEntryAvailable()
 }
 
 function metaOf(a: Artefact): WebFileMeta {
@@ -34,19 +25,9 @@ function metaOf(a: Artefact): WebFileMeta {
   return m
 }
 
-export type WebPool = StartedPool<WebFileJob, WebFileJobResult | Error>
-
-/**
- * Starts `workers` web-file workers now: each compiles ~800 YARA rules (~0.5 s) while the caller goes on
- * (discovery, other content), then waits for `scanWebFilesInWorkers`. `data` may still be being made
- * (a promise): the threads boot meanwhile and get it as their 'init' message.
- */
-export function startWebPool(
-  data: WebWorkerData | Promise<WebWorkerData>,
-  workers: number,
-  workerUrl: URL = webWorkerUrl(),
-): WebPool {
-  return startPool({ workerUrl, workerData: undefined, init: Promise.resolve(data), size: workers })
+/** Web-file workers; a runner (hunter.ts) keeps them across hunts. */
+export function createWebPool(workers: number, workerUrl?: URL): WorkerPool {
+  return createWorkerPool({ size: workers, ...(workerUrl ? { workerUrl } : {}) })
 }
 
 /** Batches in artefact order; a batch never holds more than BATCH_BYTES unless one file is bigger. */
@@ -67,27 +48,33 @@ export function webFileJobs(artefacts: readonly Artefact[]): WebFileJob[] {
   return jobs
 }
 
+export interface WebScanRun {
+  /** Workers kept by a runner (hunter.ts), already compiling; without them the scan starts its own. */
+  pool?: WorkerPool
+  signal?: AbortSignal
+  jobTimeoutMs?: number
+}
+
 /**
- * Scans on `workers` threads, or on the workers `started` early. `left` holds the artefacts of batches
- * no worker answered because a worker could not start (the caller scans them itself); a batch whose
- * worker died is reported per file.
+ * Scans on `workers` threads, or on the `pool` given. `left` holds the artefacts of batches no worker
+ * answered because no worker could start (the caller scans them itself); a batch whose worker died or
+ * ran over its limit is reported per file; `cut` counts files an abort left unread.
  */
 export async function scanWebFilesInWorkers(
   artefacts: readonly Artefact[],
   data: WebWorkerData,
   sink: FileScanSink,
   workers: number,
-  workerUrl: URL = webWorkerUrl(),
-  started?: WebPool,
-): Promise<{ files: number; bytes: number; left: Artefact[] }> {
+  workerUrl?: URL,
+  run: WebScanRun = {},
+): Promise<{ files: number; bytes: number; left: Artefact[]; cut: number }> {
   const jobs = webFileJobs(artefacts)
-  if (jobs.length === 0) {
-    await started?.close()
-    return { files: 0, bytes: 0, left: [] }
-  }
-  const answered = new Uint8Array(jobs.length)
+  if (jobs.length === 0) return { files: 0, bytes: 0, left: [], cut: 0 }
+  const own = run.pool ? undefined : createWebPool(Math.min(workers, jobs.length), workerUrl)
+  const pool = run.pool ?? (own as WorkerPool)
   let files = 0
   let bytes = 0
+  let cut = 0
   const seen = new Set<string>()
   const error = (e: ItemError) => {
     // Every worker reports a content problem it hits while starting; once is enough.
@@ -97,41 +84,51 @@ export async function scanWebFilesInWorkers(
     }
     sink.error(e)
   }
-  const pool = (started ?? startWebPool(data, Math.min(workers, jobs.length), workerUrl)).run(
-    jobs,
-    (msg) => {
-      const job = jobs[msg.jobIndex]
-      answered[msg.jobIndex] = 1
-      if (msg.type === 'error' || msg.data instanceof Error) {
-        // The worker died on this batch: every file in it is reported, none silently dropped.
-        const message = (msg.data as Error)?.message ?? String(msg.data)
-        for (const it of job?.items ?? []) {
-          sink.error({ code: 'EXH_ERR_WORKER', path: it.meta.path, message })
-        }
-        return
-      }
-      const r = msg.data
-      for (const f of r.findings) sink.finding(f)
-      for (const e of r.errors) error(e)
-      files += r.files
-      bytes += r.bytes
-      sink.progress?.(r.bytes)
-    },
-  )
+  let unanswered: number[] | undefined
   try {
-    await pool
+    const outcome = await pool.run<WebFileJob, WebFileJobResult>({
+      kind: 'webfile',
+      content: data,
+      jobs,
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.jobTimeoutMs ? { jobTimeoutMs: run.jobTimeoutMs } : {}),
+      onMessage(msg) {
+        const job = jobs[msg.jobIndex]
+        if (msg.type !== 'result') {
+          // The worker died or ran over its limit on this batch: every file in it is reported.
+          const code = msg.type === 'timeout' ? 'EXH_ERR_JOB_TIMEOUT' : 'EXH_ERR_WORKER'
+          for (const it of job?.items ?? []) {
+            sink.error({ code, path: it.meta.path, message: msg.data?.message ?? String(msg.data) })
+          }
+          return
+        }
+        const r = msg.data
+        for (const f of r.findings) sink.finding(f)
+        for (const e of r.errors) error(e)
+        files += r.files
+        bytes += r.bytes
+        cut += r.unscanned ?? 0
+        sink.progress?.(r.bytes)
+      },
+    })
+    // Unanswered after an abort: not read, and not to be scanned here either.
+    for (const i of outcome.unanswered) cut += jobs[i]?.items.length ?? 0
   } catch (err) {
     sink.error({
       code: 'EXH_ERR_WORKER',
       path: 'webfile-worker',
       message: `a web-file worker did not start (${(err as Error).message}); its files are scanned on the main thread`,
     })
+    unanswered = jobs.map((_, i) => i)
+  } finally {
+    await own?.close()
   }
   const left: Artefact[] = []
+  const missing = new Set(unanswered ?? [])
   let at = 0
   jobs.forEach((job, i) => {
-    if (!answered[i]) left.push(...artefacts.slice(at, at + job.items.length))
+    if (missing.has(i)) left.push(...artefacts.slice(at, at + job.items.length))
     at += job.items.length
   })
-  return { files, bytes, left }
+  return { files, bytes, left, cut }
 }

@@ -1,7 +1,5 @@
-// Worker thread: compiles YARA, heuristics and IOCs once, then scans batches of web files synchronously.
-// The content comes as the pool's 'init' message, so the thread boots (Node, the bundle, yara-x) while
-// the main thread is still loading and validating it.
-import { parentPort } from 'node:worker_threads'
+// Web-file jobs inside a worker thread (worker.ts): YARA, heuristics and IOCs compiled once per worker,
+// then batches of web files scanned synchronously.
 import { compileYaraSources } from '../content/yara/load-yara.ts'
 import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
 import type { EngineSession } from '../shared/engine.ts'
@@ -22,20 +20,17 @@ import {
   yaraScanFile,
 } from './webfile-scan.ts'
 
-const port = parentPort
-if (!port) throw new Error('webfile-worker must run in a worker thread')
-
-interface Setup {
+export interface WebSetup {
   data: WebWorkerData
   engine: WebScanEngine
   iocs: EngineSession<FileInfo, Finding>
+  /** A compile problem, reported with the first job of each hunt (the pool dedupes it per hunt). */
+  startError: ItemError | undefined
 }
 
-let setup: Setup | undefined
-let startError: ItemError | undefined
-
-function setUp(data: WebWorkerData): Setup {
+export function compileWebContent(data: WebWorkerData): WebSetup {
   let scanner: YaraScanner | null = null
+  let startError: ItemError | undefined
   try {
     scanner = compileYaraSources(data.yaraSources)
   } catch (err) {
@@ -50,7 +45,7 @@ function setUp(data: WebWorkerData): Setup {
     baseline: data.baseline,
     iocFile: (file, emit) => iocs.match(file, emit),
   })
-  return { data, engine, iocs }
+  return { data, engine, iocs, startError }
 }
 
 /** A file read, waiting for the checks; `passed` is undefined for a known-good file. */
@@ -61,17 +56,25 @@ interface Pending {
   errors: ItemError[]
 }
 
-async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
+export async function scanWebJob(
+  s: WebSetup,
+  job: WebFileJob,
+  cancel: Int32Array,
+): Promise<WebFileJobResult> {
   const { data, engine, iocs } = s
   const findings: Finding[] = []
-  const errors: ItemError[] = startError ? [startError] : []
-  startError = undefined
+  const errors: ItemError[] = s.startError ? [s.startError] : []
   const result: WebFileJobResult = { findings, errors, files: 0, bytes: 0 }
   // One stage at a time over the whole batch (read, hash, YARA, JS checks): yara-x's tables stay in the
   // CPU caches and TLB through the scans instead of being evicted by the syscalls and the JS between
   // them (~10-15 % less YARA time). Errors keep file order.
   const pending: (Pending | ItemError[])[] = []
-  for (const item of job.items) {
+  for (const [i, item] of job.items.entries()) {
+    // An aborted hunt stops between files; the files of this batch not read are counted.
+    if (Atomics.load(cancel, 0) !== 0) {
+      result.unscanned = job.items.length - i
+      break
+    }
     try {
       const read = await readWebFile(item.ref, item.meta.path, item.size, data.maxFileBytes, () =>
         openRef(item.ref),
@@ -120,16 +123,3 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
   iocs.finish((f) => findings.push(f))
   return result
 }
-
-type Incoming = { type: 'init'; data: WebWorkerData } | { jobIndex: number; job: WebFileJob }
-
-port.on('message', async (msg: Incoming) => {
-  if ('type' in msg) {
-    setup = setUp(msg.data)
-    port.postMessage({ type: 'ready' })
-    return
-  }
-  if (!setup) throw new Error('webfile-worker: a job came before its init message')
-  const data = await scanJob(setup, msg.job)
-  port.postMessage({ type: 'result', jobIndex: msg.jobIndex, data })
-})

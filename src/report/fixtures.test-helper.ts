@@ -396,6 +396,7 @@ export function proxyLogonReport(): HuntReport {
     input: { path: '/evidence/EXCH01.zip', kind: 'zip', layouts: ['exchange-install', 'inetpub'] },
     startedAt: '2025-01-10T09:00:00.000Z',
     finishedAt: '2025-01-10T09:00:12.345Z',
+    complete: true,
     verdict: decided.verdict,
     verdictReasons: decided.reasons,
     advice,

@@ -1,5 +1,5 @@
 // Words shared by the text and HTML reports.
-import type { Verdict } from '../shared/types.ts'
+import type { HuntReport, Verdict } from '../shared/types.ts'
 
 export const VERDICT_HEADLINE: Record<Verdict, string> = {
   compromised: 'Evidence of successful exploitation or an implanted back door',
@@ -13,3 +13,12 @@ export const VERDICT_HEADLINE: Record<Verdict, string> = {
 /** Rule groups shown in the summary before "--verbose lists all". */
 export const TOP_GROUPS = 10
 export const MAX_ERRORS_SHOWN = 5
+
+/** The one line that says a report is partial, or undefined for a hunt that read all it found. */
+export function incompleteLine(r: Pick<HuntReport, 'complete' | 'incomplete'>): string | undefined {
+  if (r.complete !== false) return undefined
+  const c = r.incomplete
+  if (!c) return 'INCOMPLETE: the hunt was cut short; not all evidence was read.'
+  const unread = c.unread ? `, ${c.unread} found not read` : ''
+  return `INCOMPLETE: the hunt was ${c.reason === 'timeout' ? 'stopped by its time limit' : 'aborted'} during ${c.phase}${unread} (${c.message}); this report covers only what was read.`
+}

@@ -313,6 +313,16 @@ export interface Examined {
   artefacts: number
 }
 
+/** Why a hunt stopped before reading all its evidence (an abort, or its time limit). */
+export interface HuntIncomplete {
+  reason: 'aborted' | 'timeout'
+  /** Where the hunt was when it was stopped. */
+  phase: 'discover' | 'logs' | 'files' | 'build'
+  message: string
+  /** Items found but not read (more may not even have been found when cut during discovery). */
+  unread?: number
+}
+
 /** What a report is about: a hunt of evidence today, a probe of a live server next. */
 export type ReportKind = 'hunt' | 'probe'
 
@@ -342,7 +352,7 @@ export interface ReportAdvice {
   verdict: Verdict
   /** In order: the verdict's steps, then the steps of the finding categories present. */
   steps: string[]
-  /** Where the words came from: the advice file (relative to the content root) or `built-in`. */
+  /** Where the words came from: the advice file (relative to the content root), or `none`. */
   source: string
 }
 
@@ -357,6 +367,9 @@ export interface ReportEnvelope<K extends ReportKind = ReportKind> {
   target: TargetIdentity
   startedAt: string
   finishedAt: string
+  /** False when the hunt was cut short: `incomplete` says why, and the verdict is never `clean`. */
+  complete: boolean
+  incomplete?: HuntIncomplete
   verdict: Verdict
   verdictReasons: string[]
   advice: ReportAdvice

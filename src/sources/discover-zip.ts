@@ -42,7 +42,7 @@ function rawPrefix(name: string, n: number): string {
 
 export async function discoverZip(
   fsPath: string,
-  opts: { maxFileBytes: number; zip?: Partial<ZipLimits> },
+  opts: { maxFileBytes: number; zip?: Partial<ZipLimits>; signal?: AbortSignal },
 ): Promise<ZipDiscovery> {
   const display = basename(fsPath)
   const { entries, errors } = await readZipDirectory(fsPath, opts.zip, display)
@@ -74,7 +74,7 @@ export async function discoverZip(
       continue
     const driveSegs = segs.slice(0, -APPHOST.length)
     const letter = [...layout.drives].find(([, p]) => p.join('/') === driveSegs.join('/'))?.[0]
-    if (!letter || e.size > opts.maxFileBytes) continue
+    if (!letter || e.size > opts.maxFileBytes || opts.signal?.aborted) continue
     try {
       const bytes = await buffer(openRef(zipEntryRef(fsPath, e)))
       const { host, error } = readApplicationHost(bytes, `${display}!${e.name}`)
@@ -93,6 +93,8 @@ export async function discoverZip(
   const artefacts: Artefact[] = []
   const webRoots = new Set<string>()
   for (const { e, segs } of files) {
+    // An aborted hunt keeps the entries listed so far.
+    if (opts.signal?.aborted) break
     for (let n = 1; n < segs.length; n++) {
       if (isWebRootTop(segs.slice(0, n), ctx)) webRoots.add(`${display}!${rawPrefix(e.name, n)}`)
     }

@@ -106,7 +106,7 @@ export async function discoverEvidence(
       if (f.btime) extra.btime = f.btime
       return fileArtefact(f.kind, f.rel, f.fsPath, f.size, extra)
     })
-    const logs = await expandLogArchives(artefacts, opts.zip)
+    const logs = await expandLogArchives(artefacts, opts.zip, opts.signal)
     return {
       ...base,
       kind: 'directory',
@@ -139,8 +139,12 @@ export async function discoverEvidence(
     }
   }
   if (zip) {
-    const z = await discoverZip(real, { maxFileBytes, ...(opts.zip ? { zip: opts.zip } : {}) })
-    const logs = await expandLogArchives(z.artefacts, opts.zip)
+    const z = await discoverZip(real, {
+      maxFileBytes,
+      ...(opts.zip ? { zip: opts.zip } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })
+    const logs = await expandLogArchives(z.artefacts, opts.zip, opts.signal)
     const errors =
       z.artefacts.length === 0 && z.errors.some((e) => e.path === basename(real))
         ? z.errors.map((e) => (e.path === basename(real) ? { ...e, path: input } : e))

@@ -68,12 +68,14 @@ async function zipLogs(
 export async function expandLogArchives(
   artefacts: readonly Artefact[],
   limits?: Partial<ZipLimits>,
+  signal?: AbortSignal,
 ): Promise<{ artefacts: Artefact[]; errors: ItemError[] }> {
   const out: Artefact[] = []
   const errors: ItemError[] = []
   for (const a of artefacts) {
     const packing = a.kind === 'log' ? logPacking(a.path) : undefined
-    if (!packing || a.ref.type === 'gzip') {
+    // An aborted hunt lists no more log zips: each stays one artefact, not read.
+    if (!packing || a.ref.type === 'gzip' || (packing !== 'gzip' && signal?.aborted)) {
       out.push(a)
     } else if (packing === 'gzip') {
       out.push(withRef(a, { type: 'gzip', inner: a.ref }))

@@ -19,6 +19,7 @@ header.banner .inner{max-width:1200px;margin:0 auto;padding:0 24px}
 .v-suspicious{background:linear-gradient(90deg,#8a6d00,#c9a000)}
 .v-no-evidence{background:linear-gradient(90deg,#3d4650,#66717d)}
 .meta{color:var(--muted);margin:12px 0 0;font-size:13px}
+.incomplete{margin:12px 0 0;padding:8px 12px;border:2px solid #b42318;border-radius:6px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:18px 0;padding:16px 20px}
 h2{font-size:16px;margin:0 0 10px;text-transform:uppercase;letter-spacing:.05em;color:#303a4b}
 ul.reasons{margin:0;padding-left:20px}ul.reasons li{margin:3px 0}

@@ -9,7 +9,7 @@ import { type Advice, reportSteps } from '../advice.ts'
 import { fieldsLine, shownFields } from '../fields.ts'
 import { targetLine } from '../target.ts'
 import { ts } from '../text/layout.ts'
-import { TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
+import { incompleteLine, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { CSP, CSS, JS } from './assets.ts'
 
 const ESC: Record<string, string> = {
@@ -43,6 +43,7 @@ export function renderHtml(r: HuntReport, opts: { advice?: Advice } = {}): strin
 <title>${esc(title)}</title><style>${CSS}</style></head><body>
 <header class="banner v-${esc(r.verdict)}"><div class="inner"><h1>${esc(r.verdict.toUpperCase())}</h1><p>${esc(VERDICT_HEADLINE[r.verdict])}</p></div></header>
 <main>
+${incompleteLine(r) ? `<p class="incomplete"><strong>${esc(incompleteLine(r) as string)}</strong></p>\n` : ''}<p class="meta">${esc(`exhunt ${r.tool.version} · content ${r.tool.contentVersion} · ${r.input.path} (${r.input.kind}${r.input.layouts.length ? `: ${r.input.layouts.join(', ')}` : ''}) · ${ts(r.startedAt)} · ${(r.stats.durationMs / 1000).toFixed(1)} s · ${num(r.stats.files)} files, ${bytes(r.stats.bytes)}, ${num(r.stats.lines)} lines · ${num(r.findings.length)} findings`)}</p>
 <p class="meta">${esc(`exhunt ${r.tool.version} · content ${r.tool.contentVersion} · ${r.input.path} (${r.input.kind}${r.input.layouts.length ? `: ${r.input.layouts.join(', ')}` : ''}) · ${ts(r.startedAt)} · ${(r.stats.durationMs / 1000).toFixed(1)} s · ${num(r.stats.files)} files, ${bytes(r.stats.bytes)}, ${num(r.stats.lines)} lines · ${num(r.findings.length)} findings`)}</p>
 ${targetLine(r) ? `<p class="meta">${esc(targetLine(r))}</p>` : ''}
 <section><h2>Why</h2><ul class="reasons">${r.verdictReasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>

@@ -8,7 +8,7 @@ import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.
 import { type Advice, reportSteps } from '../advice.ts'
 import { fieldsLine } from '../fields.ts'
 import { targetLine } from '../target.ts'
-import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
+import { incompleteLine, MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
 import { plural, shorten, table, ts, wrap } from './layout.ts'
 
 export interface TextOptions {
@@ -29,6 +29,8 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
   const sev = (s: Severity, text: string = s.toUpperCase()) => paintSeverity(c, s, text)
 
   out.push(...banner(c, r.verdict, width))
+  const cut = incompleteLine(r)
+  if (cut) out.push(...wrap(cut, width).map(c.bold))
   out.push(
     ...wrap(
       `exhunt ${r.tool.version} · content ${r.tool.contentVersion} · ${r.input.path} (${r.input.kind}${r.input.layouts.length ? `: ${r.input.layouts.join(', ')}` : ''})`,

@@ -32,6 +32,26 @@ const BARE_CSV_HEADER = /^[A-Za-z][A-Za-z0-9()-]*(?:,[A-Za-z][A-Za-z0-9()-]*){2,
 const TIME_FIRST = new Set(['datetime', 'date-time', 'timestamp'])
 const needleCache = new WeakMap<readonly Needle[], NeedleMatcher | null>()
 
+/**
+ * A line is wanted when either matcher wants it (a type's rules, and the feed all types share).
+ * null (every line) wins over anything.
+ */
+function eitherMatcher(a: NeedleMatcher | null, b: NeedleMatcher | null): NeedleMatcher | null {
+  if (!a || !b) return null
+  return {
+    reset(block, separator) {
+      a.reset(block, separator)
+      b.reset(block, separator)
+    },
+    wants: (pos, end) => a.wants(pos, end) || b.wants(pos, end),
+    nextHit: (pos) => Math.min(a.nextHit(pos), b.nextHit(pos)),
+    countNewlines(from, to) {
+      const n = a.countNewlines(from, to)
+      return n >= 0 ? n : b.countNewlines(from, to)
+    },
+  }
+}
+
 function matcherFor(needles: readonly Needle[] | null | undefined): NeedleMatcher | null {
   if (!needles) return null
   let m = needleCache.get(needles)
@@ -250,7 +270,12 @@ export class LineProcessor {
     this.logType = t.logType
     this.subtype = t.subtype
     if (this.opts.onType?.(t.logType, t.subtype) === false) this.stopped = true
-    this.matcher = matcherFor(this.opts.needles?.(t.logType))
+    const own = this.opts.needles?.(t.logType)
+    const shared = this.opts.sharedNeedles
+    this.matcher =
+      own && shared && shared.length > 0
+        ? eitherMatcher(matcherFor(own), matcherFor(shared))
+        : matcherFor(own)
   }
 
   /** A line before any `#Fields`: maybe a bare CSV header, a header-less excerpt, or unparseable. */

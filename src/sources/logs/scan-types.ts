@@ -10,6 +10,12 @@ export interface LogScanOptions {
    * processed.
    */
   needles?: (logType: LogType) => readonly Needle[] | null
+  /**
+   * Needles every log type adds to its own (a big IOC feed): compiled once for all types (per array,
+   * as `needles` are) and run beside each type's matcher, instead of merged into one copy per type.
+   * Ignored for a type whose `needles` is null (every line is parsed anyway).
+   */
+  sharedNeedles?: readonly Needle[]
   /** Default 1 MiB; a longer line → one ItemError (EXH_ERR_LOG_LINE_TOO_LONG), skipped. */
   maxLineBytes?: number
   onRecord(rec: LogRecord): void

@@ -34,6 +34,8 @@ export interface HuntCliOptions {
   workers?: number
   maxFileSize?: number
   content?: string
+  /** `--cache DIR`: web-file results kept across hunts. */
+  cache?: string
   verbose?: boolean
   progress: boolean
   color?: boolean
@@ -84,6 +86,7 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
     workers: o.workers,
     maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
     only: o.only as Array<'logs' | 'files'> | undefined,
+    ...(o.cache ? { cache: o.cache } : {}),
     onProgress: progress.update,
   }
   const plan = o.one ? { mode: 'one' as const } : planEvidence(path)

@@ -1,6 +1,6 @@
 // File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
 import { loadBaselines } from '../content/baseline/load-baseline.ts'
 import { contentIssueErrors } from '../content/issues.ts'
@@ -10,8 +10,11 @@ import { compileIocs, type Ioc, type IocMatcher } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
+import { VERSION } from '../shared/version.ts'
 import type { Evidence } from '../sources/discover.ts'
+import { contentVersion } from './content.ts'
 import { defaultWorkers } from './pool.ts'
+import { cacheNamespace, pruneResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
 import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
@@ -70,6 +73,30 @@ export interface PreparedFiles {
   content: WebContent
   iocs: IocMatcher
   pool?: WebPool
+  cache?: ResultCacheConfig
+}
+
+/**
+ * `--cache DIR` as the scan uses it: namespaced by the content version and the rule texts, pruned to
+ * its size bound once per hunt. A folder inside the evidence is refused (the evidence stays untouched).
+ */
+function resultCacheFor(opts: FilesOptions, content: WebContent): ResultCacheConfig | undefined {
+  if (!opts.cache) return undefined
+  const ev = resolve(opts.input)
+  const dir = resolve(opts.cache)
+  if (dir === ev || dir.startsWith(`${ev}/`)) {
+    content.problems.push({
+      code: 'EXH_ERR_CONTENT',
+      path: opts.cache,
+      message: `result cache not used: ${opts.cache} is inside the evidence`,
+    })
+    return undefined
+  }
+  pruneResultCache(dir)
+  return {
+    dir,
+    namespace: cacheNamespace(contentVersion(opts.contentRoot, VERSION), content.yara.sources),
+  }
 }
 
 function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
@@ -83,6 +110,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     workers: opts.workers ?? defaultWorkers(),
   }
   if (prep.pool) ctx.pool = prep.pool
+  if (prep.cache) ctx.cache = prep.cache
   return ctx
 }
 
@@ -100,10 +128,10 @@ export function prepareFiles(opts: FilesOptions, startWorkers: boolean): Prepare
     startWorkers && workers >= 2 && webWorkerAvailable()
       ? startWebPool(new Promise<WebWorkerData>((resolve) => (give = resolve)), workers)
       : undefined
-  const prep: PreparedFiles = {
-    content: loadWebContent(opts.contentRoot, opts.baselines),
-    iocs: compileIocs(opts.iocs),
-  }
+  const content = loadWebContent(opts.contentRoot, opts.baselines)
+  const prep: PreparedFiles = { content, iocs: compileIocs(opts.iocs) }
+  const cache = resultCacheFor(opts, content)
+  if (cache) prep.cache = cache
   if (!pool) return prep
   const ctx = scanContext(opts, prep)
   give(webWorkerData(ctx))

@@ -40,6 +40,8 @@ export interface HuntOptions {
   maxLineBytes?: number
   /** What to hunt through; both by default. */
   only?: ReadonlyArray<'logs' | 'files'>
+  /** Folder of the persistent web-file result cache (`--cache DIR`, hunt/result-cache.ts); never inside `input`. */
+  cache?: string
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
   signal?: AbortSignal

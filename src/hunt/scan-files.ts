@@ -10,6 +10,7 @@ import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
+import { openResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { WebWorkerData } from './webfile-job.ts'
 import { scanWebFilesInWorkers, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
 import { partlyScanned, readStreamCapped, readWebFile } from './webfile-read.ts'
@@ -39,6 +40,8 @@ export interface FileScanContext {
   iocs?: readonly Ioc[]
   /** Workers started early from `webWorkerData(ctx)` (hunt does, before discovery): used for any number of files. */
   pool?: WebPool
+  /** `--cache DIR`: per-content results kept across hunts (result-cache.ts). */
+  cache?: ResultCacheConfig
 }
 
 export interface FileScanSink {
@@ -84,6 +87,7 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
     yaraFilters: ctx.yara.filters,
   }
   if (ctx.iocFile) engine.iocFile = ctx.iocFile
+  if (ctx.cache) engine.resultCache = openResultCache(ctx.cache)
   return engine
 }
 
@@ -130,7 +134,7 @@ async function scanHere(
 
 /** What each worker compiles: plain data from the context. */
 export function webWorkerData(ctx: FileScanContext): WebWorkerData {
-  return {
+  const data: WebWorkerData = {
     yaraSources: ctx.yara.sources,
     yaraRules: ctx.yara.rules,
     yaraFilters: ctx.yara.filters,
@@ -139,6 +143,8 @@ export function webWorkerData(ctx: FileScanContext): WebWorkerData {
     iocs: ctx.iocs ?? [],
     maxFileBytes: ctx.maxFileBytes,
   }
+  if (ctx.cache) data.cache = ctx.cache
+  return data
 }
 
 /** Scans every artefact; a file that cannot be read becomes an error and the scan goes on. */

@@ -7,7 +7,7 @@ import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/base
 import { compiledPageUrls } from '../detect/webfile/compiled-page.ts'
 import { type DecodedText, decodeText } from '../detect/webfile/decode.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
-import { heuristicHits } from '../detect/webfile/heuristics.ts'
+import { heuristicHits, heuristicPathKey } from '../detect/webfile/heuristics.ts'
 import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
 import { type ScannedFile, webFileFinding } from '../detect/webfile/web-finding.ts'
 import { locate } from '../detect/webfile/web-path.ts'
@@ -17,6 +17,7 @@ import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { clrView } from './clr-view.ts'
+import type { ResultCache } from './result-cache.ts'
 
 export interface IocFileInput {
   path: string
@@ -33,6 +34,21 @@ export interface YaraScanner {
   scan(data: Buffer, variables?: Record<string, string | number>): unknown[]
 }
 
+/**
+ * A scanner split by what its rules read (load-yara.ts compileYaraSources): the content half is scanned
+ * once per distinct content, the path half per file.
+ */
+export interface SplitYaraScanner extends YaraScanner {
+  scanContent(data: Buffer): unknown[]
+  scanPath(data: Buffer, variables?: Record<string, string | number>): unknown[]
+  merge(content: readonly never[], path: readonly never[]): unknown[]
+  readonly pathDependent: boolean
+}
+
+function isSplit(s: YaraScanner): s is SplitYaraScanner {
+  return typeof (s as Partial<SplitYaraScanner>).scanContent === 'function'
+}
+
 export interface WebScanEngine {
   scanner: YaraScanner | null
   yaraRules: Map<string, YaraRuleInfo>
@@ -41,6 +57,87 @@ export interface WebScanEngine {
   iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
   /** content/rules/yara/context-filters.yml: lowers vendored-rule hits whose evidence is benign ASP.NET. */
   yaraFilters?: readonly YaraContextFilter[]
+  /** `--cache DIR`: results of the bytes alone, kept across hunts (result-cache.ts). */
+  resultCache?: ResultCache
+}
+
+/**
+ * What a file's bytes alone gave, kept per SHA-256 for the engine's life (a hunt, or a long-lived
+ * worker): identical files are decoded, YARA-scanned and heuristic-checked once. What reads the path
+ * (the YARA rules that read externals, the context filters' extension, IOCs, baseline names, location)
+ * still runs per file.
+ */
+interface DigestMemo {
+  encoding: DecodedText['encoding']
+  compiledFrom?: string[]
+  /** Matches of the content half of the YARA rules; `transcoded`: indexes found in the UTF-8 form only. */
+  yara?: { matches: YaraMatchLike[]; transcoded: number[] }
+  /** Heuristic hits by `heuristicPathKey`. */
+  heuristics: Record<string, WebHit[]>
+}
+
+/** Bound on digests kept in memory per engine (oldest dropped first). */
+const MEMO_ENTRIES = 20_000
+
+interface MemoState {
+  memos: Map<string, DigestMemo>
+  /** Digests whose memo changed since it was read from or written to `resultCache`. */
+  dirty: Set<string>
+}
+
+// Keyed by the engine, so a memo lives and dies with the compiled content it came from.
+const memoStates = new WeakMap<WebScanEngine, MemoState>()
+
+function memoState(engine: WebScanEngine): MemoState {
+  let st = memoStates.get(engine)
+  if (!st) {
+    st = { memos: new Map(), dirty: new Set() }
+    memoStates.set(engine, st)
+  }
+  return st
+}
+
+function isMemo(v: unknown): v is DigestMemo {
+  if (typeof v !== 'object' || v === null) return false
+  const m = v as Partial<DigestMemo>
+  if (typeof m.encoding !== 'string' || typeof m.heuristics !== 'object' || m.heuristics === null)
+    return false
+  if (m.yara !== undefined && (!Array.isArray(m.yara.matches) || !Array.isArray(m.yara.transcoded)))
+    return false
+  return m.compiledFrom === undefined || Array.isArray(m.compiledFrom)
+}
+
+function memoGet(engine: WebScanEngine, sha256: string): DigestMemo | undefined {
+  const st = memoState(engine)
+  const hit = st.memos.get(sha256)
+  if (hit) return hit
+  const stored = engine.resultCache?.get(sha256)
+  // A cache entry of the wrong shape is treated as missing; the scan rewrites it.
+  if (stored === undefined || !isMemo(stored)) return undefined
+  memoPut(st, sha256, stored)
+  return stored
+}
+
+function memoPut(st: MemoState, sha256: string, memo: DigestMemo): void {
+  if (st.memos.size >= MEMO_ENTRIES) {
+    const oldest = st.memos.keys().next().value as string
+    st.memos.delete(oldest)
+    st.dirty.delete(oldest)
+  }
+  st.memos.set(sha256, memo)
+}
+
+function memoChanged(engine: WebScanEngine, sha256: string): void {
+  if (engine.resultCache) memoState(engine).dirty.add(sha256)
+}
+
+/** Writes the memo of `sha256` to the persistent cache if this file added to it. */
+function memoStore(engine: WebScanEngine, sha256: string): void {
+  const st = memoStates.get(engine)
+  if (!engine.resultCache || !st?.dirty.has(sha256)) return
+  st.dirty.delete(sha256)
+  const memo = st.memos.get(sha256)
+  if (memo) engine.resultCache.set(sha256, memo)
 }
 
 /** Serialisable facts about the file, as the artefact carries them. */
@@ -108,10 +205,22 @@ function iocHit(f: Finding): WebHit {
 /** What the first, YARA pass learnt about a file; `finishWebFile` turns it into the finding. */
 export interface YaraPassed {
   hashes: { sha256: string; sha1: string; md5: string }
-  decoded: DecodedText
+  /** Decoded on demand (`decodedOf`): a copy of content seen before may never need its text. */
+  decoded?: DecodedText
+  encoding: DecodedText['encoding']
   hits: WebHit[]
   /** For a compiled assembly: the pages it was compiled from. */
   compiledFrom?: string[]
+  /** The whole file was read: its results are kept by digest. */
+  memo?: DigestMemo
+}
+
+function decodedOf(passed: YaraPassed, bytes: Buffer): DecodedText {
+  if (!passed.decoded) {
+    const clr = clrView(bytes)
+    passed.decoded = clr ? clr.decoded : decodeText(bytes)
+  }
+  return passed.decoded
 }
 
 /**
@@ -125,10 +234,72 @@ export function prepareWebFile(
   headBytes?: number,
 ): YaraPassed | undefined {
   const h = hashes(headBytes === undefined ? bytes : bytes.subarray(0, headBytes))
+  // Hash first: a known-good file is never decoded or scanned.
   if (headBytes === undefined && isKnownGood(engine.baseline, h.sha256)) return undefined
+  const seen = headBytes === undefined ? memoGet(engine, h.sha256) : undefined
+  if (seen) {
+    const passed: YaraPassed = { hashes: h, encoding: seen.encoding, hits: [], memo: seen }
+    if (seen.compiledFrom) passed.compiledFrom = seen.compiledFrom
+    return passed
+  }
   const clr = clrView(bytes)
-  if (clr) return { hashes: h, decoded: clr.decoded, hits: [], compiledFrom: clr.compiledFrom }
-  return { hashes: h, decoded: decodeText(bytes), hits: [] }
+  const decoded = clr ? clr.decoded : decodeText(bytes)
+  const passed: YaraPassed = { hashes: h, decoded, encoding: decoded.encoding, hits: [] }
+  if (clr) passed.compiledFrom = clr.compiledFrom
+  if (headBytes === undefined) {
+    const memo: DigestMemo = { encoding: decoded.encoding, heuristics: {} }
+    if (clr) memo.compiledFrom = clr.compiledFrom
+    memoPut(memoState(engine), h.sha256, memo)
+    memoChanged(engine, h.sha256)
+    passed.memo = memo
+  }
+  return passed
+}
+
+/** YARA over the bytes and, for a UTF-16 page, its UTF-8 form; the content half once per digest. */
+function yaraMatches(
+  engine: WebScanEngine,
+  scanner: YaraScanner,
+  bytes: Buffer,
+  passed: YaraPassed,
+  vars: Record<string, string>,
+): { matches: YaraMatchLike[]; fromTranscoded: Set<YaraMatchLike>; transcoded?: Buffer } {
+  const utf16 = passed.encoding === 'utf-16le' || passed.encoding === 'utf-16be'
+  let transcoded: Buffer | undefined
+  const utf8 = () => {
+    transcoded ??= Buffer.from(decodedOf(passed, bytes).text, 'utf8')
+    return transcoded
+  }
+  const memo = passed.memo
+  if (!memo || !isSplit(scanner)) {
+    const r = runYara(scanner, bytes, utf16 ? utf8() : undefined, vars)
+    return transcoded ? { ...r, transcoded } : r
+  }
+  if (!memo.yara) {
+    const first = scanner.scanContent(bytes) as YaraMatchLike[]
+    const seen = new Set(first.map((m) => m.ruleIdentifier))
+    const second = utf16
+      ? (scanner.scanContent(utf8()) as YaraMatchLike[]).filter((m) => !seen.has(m.ruleIdentifier))
+      : []
+    memo.yara = {
+      matches: [...first, ...second],
+      transcoded: second.map((_, i) => first.length + i),
+    }
+    memoChanged(engine, passed.hashes.sha256)
+  }
+  const fromMemo = new Set(memo.yara.transcoded)
+  const cFirst = memo.yara.matches.filter((_, i) => !fromMemo.has(i))
+  const cSecond = memo.yara.matches.filter((_, i) => fromMemo.has(i))
+  const pFirst = scanner.pathDependent ? (scanner.scanPath(bytes, vars) as YaraMatchLike[]) : []
+  const first = scanner.merge(cFirst as never[], pFirst as never[]) as YaraMatchLike[]
+  if (!utf16) return { matches: first, fromTranscoded: new Set() }
+  const pSecond = scanner.pathDependent ? (scanner.scanPath(utf8(), vars) as YaraMatchLike[]) : []
+  const seen = new Set(first.map((m) => m.ruleIdentifier))
+  const second = (scanner.merge(cSecond as never[], pSecond as never[]) as YaraMatchLike[]).filter(
+    (m) => !seen.has(m.ruleIdentifier),
+  )
+  const out = { matches: [...first, ...second], fromTranscoded: new Set(second) }
+  return transcoded ? { ...out, transcoded } : out
 }
 
 /** YARA on the bytes (and the UTF-8 form of a UTF-16 page); a failure goes to `errors`. */
@@ -140,12 +311,15 @@ export function yaraScanFile(
   errors: ItemError[],
 ): void {
   if (!engine.scanner) return
-  const { decoded } = passed
-  const utf16 = decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be'
-  const transcoded = utf16 ? Buffer.from(decoded.text, 'utf8') : undefined
   try {
     const vars = yaraVariables(meta.path, meta.windowsPath)
-    const { matches, fromTranscoded } = runYara(engine.scanner, bytes, transcoded, vars)
+    const { matches, fromTranscoded, transcoded } = yaraMatches(
+      engine,
+      engine.scanner,
+      bytes,
+      passed,
+      vars,
+    )
     const context = engine.yaraFilters?.length
       ? {
           filters: engine.yaraFilters,
@@ -187,22 +361,35 @@ export function finishWebFile(
   bytes: Buffer,
   passed: YaraPassed,
 ): Finding | undefined {
-  const { hashes: h, decoded, hits } = passed
+  const { hashes: h, hits } = passed
   const head = meta.fullSize !== undefined
   const size = meta.fullSize ?? bytes.length
   const info = webFileInfo(meta.path, meta.windowsPath, size)
   if (head) info.oversized = true
   const loc = locate(meta.path, meta.windowsPath)
-  const text = decoded.text
-  hits.push(
-    ...heuristicHits(engine.heuristics, {
+  const memo = head ? undefined : passed.memo
+  const key = memo && heuristicPathKey(engine.heuristics, info)
+  const known = key === undefined ? undefined : memo?.heuristics[key]
+  if (known) {
+    // Copies: the finding may be changed later (fold, correlation) without touching the memo.
+    hits.push(...known.map((x) => structuredClone(x)))
+  } else {
+    const decoded = decodedOf(passed, bytes)
+    const text = decoded.text
+    const found = heuristicHits(engine.heuristics, {
       file: info,
       bytes,
       text,
       lower: text.toLowerCase(),
       utf8: decoded.encoding === 'utf-8',
-    }),
-  )
+    })
+    if (memo && key !== undefined) {
+      memo.heuristics[key] = found.map((x) => structuredClone(x))
+      memoChanged(engine, h.sha256)
+    }
+    hits.push(...found)
+  }
+  if (memo) memoStore(engine, h.sha256)
   if (engine.iocFile) {
     // Name and path indicators still apply; a hash of the first bytes is no file hash.
     const input: IocFileInput = head
@@ -221,7 +408,7 @@ export function finishWebFile(
         scannedBytes: bytes.length,
       }
     : { path: meta.path, size, ...h }
-  file.encoding = decoded.encoding
+  file.encoding = passed.encoding
   if (meta.windowsPath) file.windowsPath = meta.windowsPath
   if (meta.mtime) file.mtime = meta.mtime
   if (meta.ctime) file.ctime = meta.ctime
@@ -230,7 +417,7 @@ export function finishWebFile(
   const urls = compiledPageUrls(
     meta.windowsPath ?? meta.path,
     passed.compiledFrom ?? [],
-    info.ext === 'compiled' ? text : undefined,
+    info.ext === 'compiled' ? decodedOf(passed, bytes).text : undefined,
   )
   if (urls.length) file.compiledUrls = urls
   return webFileFinding(hits, file, loc)

@@ -7,6 +7,7 @@ import { compileIocs } from '../detect/ioc/index.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
+import { openResultCache } from './result-cache.ts'
 import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
 import { partlyScanned, readWebFile } from './webfile-read.ts'
 import {
@@ -48,6 +49,7 @@ function setUp(data: WebWorkerData): Setup {
     baseline: data.baseline,
     iocFile: (file, emit) => iocs.matchFile(file, emit),
   }
+  if (data.cache) engine.resultCache = openResultCache(data.cache)
   return { data, engine, iocs }
 }
 

@@ -15,6 +15,7 @@ import {
   VENDORED_PROVES_FILE,
   vendoredProof,
 } from './load-yara-proves.ts'
+import { splitYaraSources } from './split-externals.ts'
 
 /** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
 export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
@@ -26,7 +27,7 @@ export interface YaraSkip {
 
 export interface CompiledYara {
   /** null when no rule compiled. */
-  scanner: YaraX | null
+  scanner: SplitScanner | null
   /** Rule identifier → where it came from and its attribution. */
   rules: Map<string, YaraRuleInfo>
   /** Content-relative files compiled. */
@@ -80,9 +81,54 @@ function ruleNames(source: string): { name: string; index: number }[] {
 
 const defineVariables = Object.fromEntries(YARA_EXTERNALS.map((k) => [k, '']))
 
+/** A YARA match as yara-x returns it (the fields the hunt reads). */
+type Match = ReturnType<YaraX['scan']>[number]
+
+/**
+ * Two compiled scanners over one rule set: `content` holds the rules that read the bytes only, `path`
+ * those that read `filepath`/`filename`/`extension` (split-externals.ts). `scan` runs both, so callers
+ * that do not dedupe see one scanner; a dedupe scans `scanContent` once per digest, `scanPath` per file.
+ */
+export interface SplitScanner {
+  scan(data: Buffer, variables?: Record<string, string | number>): Match[]
+  scanContent(data: Buffer): Match[]
+  scanPath(data: Buffer, variables?: Record<string, string | number>): Match[]
+  /** Both halves' matches in rule declaration order (one scanner's order), each rule once. */
+  merge(content: readonly Match[], path: readonly Match[]): Match[]
+  /** Whether any rule reads a per-file external (else `scanPath` finds nothing). */
+  readonly pathDependent: boolean
+}
+
 /** One scanner from already validated rule texts; null when there are none. Throws when they clash. */
-export function compileYaraSources(sources: readonly string[]): YaraX | null {
-  return sources.length ? compile(sources.join('\n'), { defineVariables }) : null
+export function compileYaraSources(sources: readonly string[]): SplitScanner | null {
+  if (!sources.length) return null
+  const split = splitYaraSources(sources)
+  const content = split.content.length
+    ? compile(split.content.join('\n'), { defineVariables })
+    : null
+  const path = split.path.length ? compile(split.path.join('\n'), { defineVariables }) : null
+  // Matches come back in declaration order within one scanner; keep that order across both.
+  const order = new Map<string, number>()
+  for (const n of ruleNames(sources.join('\n')))
+    if (!order.has(n.name)) order.set(n.name, order.size)
+  const merge = (a: readonly Match[], b: readonly Match[]): Match[] => {
+    if (b.length === 0) return [...a]
+    const seen = new Set(a.map((m) => m.ruleIdentifier))
+    const all = [...a, ...b.filter((m) => !seen.has(m.ruleIdentifier))]
+    return all.sort(
+      (x, y) => (order.get(x.ruleIdentifier) ?? 0) - (order.get(y.ruleIdentifier) ?? 0),
+    )
+  }
+  const scanContent = (data: Buffer) => content?.scan(data) ?? []
+  const scanPath = (data: Buffer, vars?: Record<string, string | number>) =>
+    path?.scan(data, vars) ?? []
+  return {
+    scan: (data, vars) => merge(scanContent(data), scanPath(data, vars)),
+    scanContent,
+    scanPath,
+    merge,
+    pathDependent: path !== null,
+  }
 }
 
 /**
@@ -166,7 +212,7 @@ export function loadYara(
     }
     accepted.push({ file: rel, text })
   }
-  let scanner: YaraX | null = null
+  let scanner: SplitScanner | null = null
   try {
     if (opts.compile !== false) scanner = compileYaraSources(accepted.map((a) => a.text))
   } catch (err) {

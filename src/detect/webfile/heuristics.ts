@@ -116,6 +116,39 @@ function indexFor(rules: readonly CompiledHeuristic[]): LiteralIndex {
   return ix
 }
 
+function pathLeaves(c: HeuristicCondition, file: WebFileInfo, out: string[]): void {
+  if ('path' in c || 'name' in c || 'ext' in c) {
+    out.push(
+      evaluate(c, { file, bytes: new Uint8Array(), text: '', lower: '' }, { memo: new Map() })
+        ? '1'
+        : '0',
+    )
+    return
+  }
+  for (const key of ['all', 'any', 'none', 'of']) {
+    const kids = (c as Record<string, unknown>)[key]
+    if (Array.isArray(kids)) for (const k of kids) pathLeaves(k, file, out)
+  }
+}
+
+/**
+ * What the heuristics can see of a file's place: every path, name and extension test of every rule,
+ * answered for this file. Two files with the same bytes and the same key get the same hits, so a scan
+ * keeps one result per content and key instead of evaluating every copy (sizes are the bytes' own).
+ */
+export function heuristicPathKey(h: CompiledHeuristics, file: WebFileInfo): string {
+  const out: string[] = []
+  for (const r of h.rules) {
+    if (r.extensions && !r.extensions.has(file.ext)) {
+      out.push('-')
+      continue
+    }
+    pathLeaves(r.match, file, out)
+    out.push('|')
+  }
+  return out.join('')
+}
+
 /** Every heuristic that fires on the file, as hits. */
 export function heuristicHits(h: CompiledHeuristics, input: HeuristicInput): WebHit[] {
   const out: WebHit[] = []

@@ -1,0 +1,151 @@
+// Splits validated YARA texts into rules whose result depends on the bytes alone and rules that read a
+// per-file external (`filepath`, `filename`, `extension`). The first set is scanned once per distinct
+// content, the second once per path, so identical files at many paths cost one full scan.
+
+/** Externals filled per file (yaraVariables); `filetype` and `owner` are constant, so content-only. */
+const PATH_EXTERNALS = new Set(['filepath', 'filename', 'extension'])
+
+interface RuleChunk {
+  name: string
+  text: string
+  /** Names read in the condition (identifiers, without `$#@!` string references or `.field` parts). */
+  reads: Set<string>
+  global: boolean
+}
+
+interface ParsedSource {
+  header: string
+  rules: RuleChunk[]
+}
+
+export interface YaraSplit {
+  /** Rule texts that read no per-file external: one scan per distinct content. */
+  content: string[]
+  /** Rules that read one (and what they reference): one scan per path. */
+  path: string[]
+  /** Names of the rules only the path set decides. */
+  pathRules: Set<string>
+}
+
+/**
+ * The text with comments, string literals and regex literals blanked (same length), so rule
+ * boundaries, braces and identifiers are found in code only.
+ */
+export function maskYara(text: string): string {
+  const out = text.split('')
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' '
+  }
+  let i = 0
+  let lastCode = ''
+  while (i < text.length) {
+    const c = text[i] as string
+    const n = text[i + 1]
+    if (c === '/' && n === '/') {
+      const end = text.indexOf('\n', i)
+      const to = end < 0 ? text.length : end
+      blank(i, to)
+      i = to
+      continue
+    }
+    if (c === '/' && n === '*') {
+      const end = text.indexOf('*/', i + 2)
+      const to = end < 0 ? text.length : end + 2
+      blank(i, to)
+      i = to
+      continue
+    }
+    if (c === '"' || (c === '/' && /(=|matches)$/.test(lastCode))) {
+      // A string, or a regex after `=` (strings section) or `matches` (condition).
+      let k = i + 1
+      while (k < text.length && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1
+      blank(i + 1, Math.min(k, text.length))
+      i = k + 1
+      lastCode = ''
+      continue
+    }
+    if (!/\s/.test(c)) lastCode = (lastCode + c).slice(-8)
+    i++
+  }
+  return out.join('')
+}
+
+const RULE_START = /^[ \t]*((?:(?:private|global)[ \t]+)*)rule[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm
+const WORD = /(^|[^$#@!.\w])([A-Za-z_][A-Za-z0-9_]*)/g
+
+function parseSource(text: string): ParsedSource | undefined {
+  const masked = maskYara(text)
+  const starts = [...masked.matchAll(RULE_START)]
+  if (starts.length === 0) return { header: text, rules: [] }
+  const rules: RuleChunk[] = []
+  for (const m of starts) {
+    const open = masked.indexOf('{', m.index)
+    if (open < 0) return undefined
+    let depth = 0
+    let end = -1
+    for (let k = open; k < masked.length; k++) {
+      if (masked[k] === '{') depth++
+      else if (masked[k] === '}' && --depth === 0) {
+        end = k + 1
+        break
+      }
+    }
+    if (end < 0) return undefined
+    const body = masked.slice(open, end)
+    const at = body.search(/\bcondition\s*:/)
+    const reads = new Set<string>()
+    if (at >= 0) for (const w of body.slice(at).matchAll(WORD)) reads.add(w[2] as string)
+    rules.push({
+      name: m[2] as string,
+      text: text.slice(m.index, end),
+      reads,
+      global: /\bglobal\b/.test(m[1] ?? ''),
+    })
+  }
+  return { header: text.slice(0, starts[0]?.index ?? 0), rules }
+}
+
+/** One set per kind; with a `global` rule or a text this cannot parse, every rule is scanned per path. */
+export function splitYaraSources(sources: readonly string[]): YaraSplit {
+  const parsed = sources.map(parseSource)
+  const whole = (): YaraSplit => ({ content: [], path: [...sources], pathRules: new Set() })
+  if (parsed.some((p) => !p || p.rules.some((r) => r.global))) return whole()
+  const files = parsed as ParsedSource[]
+  const all = files.flatMap((f) => f.rules)
+  const byName = new Map(all.map((r) => [r.name, r]))
+  // Path-dependent: reads an external, or a rule that does (to a fixed point).
+  const pathRules = new Set<string>()
+  for (const r of all) if ([...r.reads].some((w) => PATH_EXTERNALS.has(w))) pathRules.add(r.name)
+  for (let grew = pathRules.size > 0; grew; ) {
+    grew = false
+    for (const r of all) {
+      if (pathRules.has(r.name)) continue
+      if ([...r.reads].some((w) => pathRules.has(w))) {
+        pathRules.add(r.name)
+        grew = true
+      }
+    }
+  }
+  if (pathRules.size === 0) return { content: [...sources], path: [], pathRules }
+  // The path set also needs every rule its rules reference (copied; private ones report nothing).
+  const needed = new Set(pathRules)
+  const stack = [...pathRules]
+  while (stack.length) {
+    const r = byName.get(stack.pop() as string)
+    for (const w of r?.reads ?? []) {
+      if (byName.has(w) && !needed.has(w)) {
+        needed.add(w)
+        stack.push(w)
+      }
+    }
+  }
+  const content: string[] = []
+  const path: string[] = []
+  for (const f of files) {
+    const kept = f.rules.filter((r) => !pathRules.has(r.name))
+    const moved = f.rules.filter((r) => needed.has(r.name))
+    if (kept.length) content.push(f.header + kept.map((r) => r.text).join('\n\n'))
+    if (moved.length) path.push(f.header + moved.map((r) => r.text).join('\n\n'))
+  }
+  return { content, path, pathRules }
+}

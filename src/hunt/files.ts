@@ -11,13 +11,20 @@ import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
+import type { Artefact } from '../sources/artefact.ts'
 import type { Evidence } from '../sources/discover.ts'
 import { contentVersion } from './content.ts'
 import { defaultWorkers } from './pool.ts'
 import { cacheNamespace, pruneResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
-import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
+import {
+  canUseWorkers,
+  type FileScanContext,
+  scanWebFiles,
+  webWorkerData,
+  worthWorkers,
+} from './scan-files.ts'
 import type { WebWorkerData } from './webfile-job.ts'
 import { startWebPool, type WebPool, webWorkerAvailable } from './webfile-pool.ts'
 
@@ -119,14 +126,22 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
  * them), so their ~0.5 s YARA compile runs while discovery walks the evidence. `closePrepared` ends
  * them if the hunt stops before `huntFiles`.
  */
-export function prepareFiles(opts: FilesOptions, startWorkers: boolean): PreparedFiles {
+export function prepareFiles(
+  opts: FilesOptions,
+  startWorkers: boolean,
+  /** How many to start (default: `opts.workers`); one is enough for a few files. */
+  poolSize?: number,
+): PreparedFiles {
   const workers = opts.workers ?? defaultWorkers()
   // The threads boot (Node, the bundle, yara-x: ~0.1 s) while this one loads and validates the content
   // (~0.2 s); they get it as their init message. canUseWorkers only adds checks the content always passes.
   let give: (data: WebWorkerData) => void = () => {}
   const pool =
     startWorkers && workers >= 2 && webWorkerAvailable()
-      ? startWebPool(new Promise<WebWorkerData>((resolve) => (give = resolve)), workers)
+      ? startWebPool(
+          new Promise<WebWorkerData>((resolve) => (give = resolve)),
+          Math.max(1, Math.min(poolSize ?? workers, workers)),
+        )
       : undefined
   const content = loadWebContent(opts.contentRoot, opts.baselines)
   const prep: PreparedFiles = { content, iocs: compileIocs(opts.iocs) }
@@ -138,6 +153,15 @@ export function prepareFiles(opts: FilesOptions, startWorkers: boolean): Prepare
   if (canUseWorkers(ctx)) prep.pool = pool
   else void pool.close()
   return prep
+}
+
+/**
+ * Web-file workers worth starting for these web files while the logs are read: none without web files,
+ * one for a few (it compiles YARA beside the log workers instead of after them), all for many.
+ */
+export function webPoolSizeFor(webfiles: readonly Artefact[], workers: number): number {
+  if (webfiles.length === 0) return 0
+  return worthWorkers(webfiles) ? workers : 1
 }
 
 /** Ends the workers `prepareFiles` started, once each has finished starting (a no-op after the scan). */

@@ -14,7 +14,7 @@ import { detectBuild } from './build.ts'
 import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
-import { closePrepared, huntFiles, prepareFiles } from './files.ts'
+import { closePrepared, huntFiles, prepareFiles, webPoolSizeFor } from './files.ts'
 import { createFolder } from './fold.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
@@ -99,8 +99,8 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     iocs: mergeIocs(shippedIocs.iocs, userIocs.iocs),
   }
   // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
-  // walk. With logs, workers would sit on memory through the log phase, so they start after it.
-  const early =
+  // walk. A hunt of logs and files starts them after discovery (below), so the compile overlaps the logs.
+  let early =
     only.has('files') && !only.has('logs') && isDirectory(opts.input)
       ? prepareFiles(filesOpts, true)
       : undefined
@@ -124,6 +124,15 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     throw new ExhuntError(fatal.code, fatal.message)
   }
   errors.push(...evidence.errors)
+  if (!early && only.has('files') && only.has('logs')) {
+    // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them: a drive
+    // of logs and a few web files no longer waits for it at the end. One worker for a few files.
+    const size = webPoolSizeFor(
+      evidence.artefacts.filter((a) => a.kind === 'webfile'),
+      opts.workers ?? 1,
+    )
+    if (size > 0) early = prepareFiles(filesOpts, true, size)
+  }
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   try {

@@ -62,12 +62,16 @@ export function canUseWorkers(ctx: FileScanContext): boolean {
   return !(ctx.yara.scanner && ctx.yara.sources.length === 0)
 }
 
+/** Enough work that several workers, each compiling the rules, pay off. */
+export function worthWorkers(artefacts: readonly Artefact[]): boolean {
+  const bytes = artefacts.reduce((n, a) => n + a.size, 0)
+  return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
+}
+
 function useWorkers(artefacts: readonly Artefact[], ctx: FileScanContext): boolean {
   // Started workers are compiling already: a scan here would only compile the same rules again.
   if (ctx.pool) return true
-  if (!canUseWorkers(ctx)) return false
-  const bytes = artefacts.reduce((n, a) => n + a.size, 0)
-  return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
+  return canUseWorkers(ctx) && worthWorkers(artefacts)
 }
 
 function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {

@@ -1,6 +1,7 @@
 // Identical bytes at several paths: scanned once per content, one finding per path, and the rules that
 // read the path still answer per path. Then the persistent result cache (--cache DIR).
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -125,6 +126,24 @@ describe('web files: one scan per distinct content', () => {
     }
     assert.equal(calls.content, 1, 'one content scan for three copies')
     assert.equal(calls.path, 3, 'the path rules per file')
+  })
+
+  test('a file in the known-good baseline is hashed and never YARA-scanned', async () => {
+    const d = tmpDir()
+    const body = '<% dedupe-marker %>'
+    const file = write(d, 'owa/auth/evil.aspx', body)
+    const { yara, calls } = countingYara()
+    const baseline = emptyBaseline()
+    baseline.sets.push({ product: 'test', build: '1', file: 'test.txt', entries: 1 })
+    baseline.hashes.set(createHash('sha256').update(body).digest('hex'), [0])
+    const { findings } = await scan([fileArtefact(file, 'owa/auth/evil.aspx')], {
+      yara,
+      heuristics: { rules: [] },
+      baseline,
+      maxFileBytes: 1 << 20,
+    })
+    assert.deepEqual(findings, [])
+    assert.deepEqual(calls, { content: 0, path: 0 })
   })
 
   test('heuristics that test the extension still answer per path', async () => {

@@ -32,42 +32,60 @@ export interface YaraSplit {
  * boundaries, braces and identifiers are found in code only.
  */
 export function maskYara(text: string): string {
-  const out = text.split('')
+  // Kept and blanked slices in order; a blanked slice keeps its length and newlines.
+  const parts: string[] = []
+  let kept = 0
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' '
+    if (to <= from) return
+    parts.push(text.slice(kept, from), text.slice(from, to).replace(/[^\n]/g, ' '))
+    kept = to
   }
+  const SLASH = 47
+  const STAR = 42
+  const QUOTE = 34
   let i = 0
-  let lastCode = ''
+  // Where the last code token ended, to tell a regex (after `=` or `matches`) from a division.
+  let lastCode = -1
+  const afterRegexOpener = () => {
+    if (lastCode < 0) return false
+    if (text.charCodeAt(lastCode) === 61) return true // '='
+    return lastCode >= 6 && text.startsWith('matches', lastCode - 6)
+  }
   while (i < text.length) {
-    const c = text[i] as string
-    const n = text[i + 1]
-    if (c === '/' && n === '/') {
+    const c = text.charCodeAt(i)
+    const n = text.charCodeAt(i + 1)
+    if (c === SLASH && n === SLASH) {
       const end = text.indexOf('\n', i)
       const to = end < 0 ? text.length : end
       blank(i, to)
       i = to
       continue
     }
-    if (c === '/' && n === '*') {
+    if (c === SLASH && n === STAR) {
       const end = text.indexOf('*/', i + 2)
       const to = end < 0 ? text.length : end + 2
       blank(i, to)
       i = to
       continue
     }
-    if (c === '"' || (c === '/' && /(=|matches)$/.test(lastCode))) {
+    if (c === QUOTE || (c === SLASH && afterRegexOpener())) {
       // A string, or a regex after `=` (strings section) or `matches` (condition).
       let k = i + 1
-      while (k < text.length && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1
+      while (k < text.length) {
+        const d = text.charCodeAt(k)
+        if (d === c || d === 10) break
+        k += d === 92 ? 2 : 1
+      }
       blank(i + 1, Math.min(k, text.length))
       i = k + 1
-      lastCode = ''
+      lastCode = -1
       continue
     }
-    if (!/\s/.test(c)) lastCode = (lastCode + c).slice(-8)
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) lastCode = i
     i++
   }
-  return out.join('')
+  parts.push(text.slice(kept))
+  return parts.join('')
 }
 
 const RULE_START = /^[ \t]*((?:(?:private|global)[ \t]+)*)rule[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm

@@ -116,18 +116,14 @@ function indexFor(rules: readonly CompiledHeuristic[]): LiteralIndex {
   return ix
 }
 
-function pathLeaves(c: HeuristicCondition, file: WebFileInfo, out: string[]): void {
-  if ('path' in c || 'name' in c || 'ext' in c) {
-    out.push(
-      evaluate(c, { file, bytes: new Uint8Array(), text: '', lower: '' }, { memo: new Map() })
-        ? '1'
-        : '0',
-    )
-    return
-  }
-  for (const key of ['all', 'any', 'none', 'of']) {
-    const kids = (c as Record<string, unknown>)[key]
-    if (Array.isArray(kids)) for (const k of kids) pathLeaves(k, file, out)
+function pathLeaves(c: HeuristicCondition, file: WebFileInfo, fwd: string, out: string[]): void {
+  if ('path' in c) out.push(c.path.test(fwd) ? '1' : '0')
+  else if ('name' in c) out.push(c.name.test(file.name) ? '1' : '0')
+  else if ('ext' in c) out.push(c.ext.has(file.ext) ? '1' : '0')
+  else {
+    const kids =
+      'all' in c ? c.all : 'any' in c ? c.any : 'none' in c ? c.none : 'of' in c ? c.of : undefined
+    if (kids) for (const k of kids) pathLeaves(k, file, fwd, out)
   }
 }
 
@@ -138,12 +134,14 @@ function pathLeaves(c: HeuristicCondition, file: WebFileInfo, out: string[]): vo
  */
 export function heuristicPathKey(h: CompiledHeuristics, file: WebFileInfo): string {
   const out: string[] = []
+  // As `evaluate` reads it: the forward-slashed windows path, else the display path.
+  const fwd = (file.windowsPath ?? file.path).replace(/\\/g, '/')
   for (const r of h.rules) {
     if (r.extensions && !r.extensions.has(file.ext)) {
       out.push('-')
       continue
     }
-    pathLeaves(r.match, file, out)
+    pathLeaves(r.match, file, fwd, out)
     out.push('|')
   }
   return out.join('')

@@ -43,6 +43,7 @@ export interface SplitYaraScanner extends YaraScanner {
   scanPath(data: Buffer, variables?: Record<string, string | number>): unknown[]
   merge(content: readonly never[], path: readonly never[]): unknown[]
   readonly pathDependent: boolean
+  pathKey?(variables: Record<string, string | number>): string
 }
 
 function isSplit(s: YaraScanner): s is SplitYaraScanner {
@@ -74,6 +75,8 @@ interface DigestMemo {
   yara?: { matches: YaraMatchLike[]; transcoded: number[] }
   /** Heuristic hits by `heuristicPathKey`. */
   heuristics: Record<string, WebHit[]>
+  /** Matches of the path half by its `pathKey` (`transcoded` as above). */
+  pathYara?: Record<string, { matches: YaraMatchLike[]; transcoded: number[] }>
 }
 
 /** Bound on digests kept in memory per engine (oldest dropped first). */
@@ -102,8 +105,13 @@ function isMemo(v: unknown): v is DigestMemo {
   const m = v as Partial<DigestMemo>
   if (typeof m.encoding !== 'string' || typeof m.heuristics !== 'object' || m.heuristics === null)
     return false
-  if (m.yara !== undefined && (!Array.isArray(m.yara.matches) || !Array.isArray(m.yara.transcoded)))
-    return false
+  const matchesOk = (y: unknown) =>
+    typeof y === 'object' &&
+    y !== null &&
+    Array.isArray((y as { matches?: unknown }).matches) &&
+    Array.isArray((y as { transcoded?: unknown }).transcoded)
+  if (m.yara !== undefined && !matchesOk(m.yara)) return false
+  if (m.pathYara !== undefined && !Object.values(m.pathYara).every(matchesOk)) return false
   return m.compiledFrom === undefined || Array.isArray(m.compiledFrom)
 }
 
@@ -290,10 +298,25 @@ function yaraMatches(
   const fromMemo = new Set(memo.yara.transcoded)
   const cFirst = memo.yara.matches.filter((_, i) => !fromMemo.has(i))
   const cSecond = memo.yara.matches.filter((_, i) => fromMemo.has(i))
-  const pFirst = scanner.pathDependent ? (scanner.scanPath(bytes, vars) as YaraMatchLike[]) : []
+  // The path half: per file, or once per digest and answer to the rules' path tests.
+  const key = scanner.pathDependent ? scanner.pathKey?.(vars) : undefined
+  let path = key === undefined ? undefined : memo.pathYara?.[key]
+  if (!path) {
+    const p1 = scanner.pathDependent ? (scanner.scanPath(bytes, vars) as YaraMatchLike[]) : []
+    const p2 =
+      scanner.pathDependent && utf16 ? (scanner.scanPath(utf8(), vars) as YaraMatchLike[]) : []
+    path = { matches: [...p1, ...p2], transcoded: p2.map((_, i) => p1.length + i) }
+    if (key !== undefined) {
+      memo.pathYara ??= {}
+      memo.pathYara[key] = path
+      memoChanged(engine, passed.hashes.sha256)
+    }
+  }
+  const fromPath = new Set(path.transcoded)
+  const pFirst = path.matches.filter((_, i) => !fromPath.has(i))
   const first = scanner.merge(cFirst as never[], pFirst as never[]) as YaraMatchLike[]
   if (!utf16) return { matches: first, fromTranscoded: new Set() }
-  const pSecond = scanner.pathDependent ? (scanner.scanPath(utf8(), vars) as YaraMatchLike[]) : []
+  const pSecond = path.matches.filter((_, i) => fromPath.has(i))
   const seen = new Set(first.map((m) => m.ruleIdentifier))
   const second = (scanner.merge(cSecond as never[], pSecond as never[]) as YaraMatchLike[]).filter(
     (m) => !seen.has(m.ruleIdentifier),

@@ -15,7 +15,7 @@ import {
   VENDORED_PROVES_FILE,
   vendoredProof,
 } from './load-yara-proves.ts'
-import { splitYaraSources } from './split-externals.ts'
+import { externalKey, splitYaraSources } from './split-externals.ts'
 
 /** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
 export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
@@ -97,6 +97,11 @@ export interface SplitScanner {
   merge(content: readonly Match[], path: readonly Match[]): Match[]
   /** Whether any rule reads a per-file external (else `scanPath` finds nothing). */
   readonly pathDependent: boolean
+  /**
+   * What the path rules can tell apart of these externals (split-externals.ts externalKey): same bytes
+   * and same key, same `scanPath` matches. Undefined when the rules read the path in other ways.
+   */
+  pathKey?(variables: Record<string, string | number>): string
 }
 
 /** One scanner from already validated rule texts; null when there are none. Throws when they clash. */
@@ -122,13 +127,16 @@ export function compileYaraSources(sources: readonly string[]): SplitScanner | n
   const scanContent = (data: Buffer) => content?.scan(data) ?? []
   const scanPath = (data: Buffer, vars?: Record<string, string | number>) =>
     path?.scan(data, vars) ?? []
-  return {
+  const out: SplitScanner = {
     scan: (data, vars) => merge(scanContent(data), scanPath(data, vars)),
     scanContent,
     scanPath,
     merge,
     pathDependent: path !== null,
   }
+  const tests = split.pathTests
+  if (tests) out.pathKey = (vars) => externalKey(tests, vars)
+  return out
 }
 
 /**

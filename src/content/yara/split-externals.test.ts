@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { compile } from '@litko/yara-x'
 import { corpusPath, corpusSkip, REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { compileYaraSources, loadYara, YARA_EXTERNALS, yaraVariables } from './load-yara.ts'
-import { maskYara, splitYaraSources } from './split-externals.ts'
+import { externalKey, maskYara, splitYaraSources } from './split-externals.ts'
 
 describe('splitYaraSources', () => {
   test('a rule reads the path only through its condition, not its strings or comments', () => {
@@ -29,6 +29,30 @@ rule D { condition: P }`
     assert.doesNotMatch(s.path[0] ?? '', /rule A /)
     const scanner = compileYaraSources([src])
     assert.ok(scanner?.pathDependent)
+  })
+
+  test('comparisons with literals give a key; any other use of an external gives none', () => {
+    const s = splitYaraSources([
+      'rule B { strings: $a = "x" condition: $a and not filepath contains "\\\\Cache\\\\" and extension iequals ".PHP" }',
+    ])
+    assert.deepEqual(
+      s.pathTests?.map((t) => [t.external, t.op, t.value]),
+      [
+        ['filepath', 'contains', '\\Cache\\'],
+        ['extension', 'iequals', '.PHP'],
+      ],
+    )
+    const tests = s.pathTests ?? []
+    assert.equal(externalKey(tests, { filepath: 'C:\\x\\Cache\\a.php', extension: '.php' }), '11')
+    assert.equal(externalKey(tests, { filepath: 'C:\\x\\a.aspx', extension: '.aspx' }), '00')
+    assert.equal(
+      splitYaraSources(['rule R { condition: filename matches /a/ }']).pathTests,
+      undefined,
+    )
+    assert.equal(
+      splitYaraSources(['rule R { condition: filename == extension }']).pathTests,
+      undefined,
+    )
   })
 
   test('a global rule keeps every rule per path (nothing reused)', () => {

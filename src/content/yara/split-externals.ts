@@ -25,6 +25,19 @@ export interface YaraSplit {
   path: string[]
   /** Names of the rules only the path set decides. */
   pathRules: Set<string>
+  /**
+   * Every way the path rules read the externals, when each is a plain comparison with a literal
+   * (`filepath contains "\\Cache\\"`): two files with the same bytes and the same answers to these
+   * get the same matches. Undefined when some use is anything else (then the path set runs per file).
+   */
+  pathTests?: ExternalTest[]
+}
+
+export interface ExternalTest {
+  external: 'filepath' | 'filename' | 'extension'
+  op: string
+  /** The literal, decoded. */
+  value: string
 }
 
 /**
@@ -165,5 +178,116 @@ export function splitYaraSources(sources: readonly string[]): YaraSplit {
     if (kept.length) content.push(f.header + kept.map((r) => r.text).join('\n\n'))
     if (moved.length) path.push(f.header + moved.map((r) => r.text).join('\n\n'))
   }
-  return { content, path, pathRules }
+  const out: YaraSplit = { content, path, pathRules }
+  const tests = externalTests(all.filter((r) => needed.has(r.name)).map((r) => r.text))
+  if (tests) out.pathTests = tests
+  return out
+}
+
+const OPS = 'contains|icontains|startswith|istartswith|endswith|iendswith|iequals|matches|==|!='
+const COMPARISON = new RegExp(`\\b(filepath|filename|extension)\\s*(${OPS})\\s*(?=["/])`, 'g')
+const EXTERNAL = /(^|[^$#@!.\w])(filepath|filename|extension)\b/g
+
+/** A YARA text string's value: the escapes YARA allows in a string literal. */
+function unescapeYara(s: string): string | undefined {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string
+    if (c !== '\\') {
+      out += c
+      continue
+    }
+    const n = s[++i]
+    if (n === '\\' || n === '"') out += n
+    else if (n === 'n') out += '\n'
+    else if (n === 't') out += '\t'
+    else if (n === 'r') out += '\r'
+    else if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+      out += String.fromCharCode(Number.parseInt(s.slice(i + 1, i + 3), 16))
+      i += 2
+    } else return undefined
+  }
+  return out
+}
+
+/**
+ * The comparisons of externals with literals in these rules; undefined when an external is read any
+ * other way (passed to a function, compared with another value): then no key can stand for the path.
+ */
+function externalTests(texts: readonly string[]): ExternalTest[] | undefined {
+  const tests: ExternalTest[] = []
+  for (const text of texts) {
+    const masked = maskYara(text)
+    const at = masked.search(/\bcondition\s*:/)
+    if (at < 0) continue
+    const cond = masked.slice(at)
+    const orig = text.slice(at)
+    let uses = 0
+    for (const _ of cond.matchAll(EXTERNAL)) uses++
+    let parsed = 0
+    for (const m of cond.matchAll(COMPARISON)) {
+      const start = m.index + m[0].length
+      const quote = orig[start] as string
+      // The literal ends where the mask's blanked run ends (its closing quote or slash is kept).
+      const close = cond.indexOf(quote, start + 1)
+      if (close < 0) return undefined
+      const raw = orig.slice(start + 1, close)
+      const op = m[2] as string
+      // A regex would have to mean in JavaScript exactly what it means in YARA: not assumed.
+      if (quote === '/') return undefined
+      {
+        const value = unescapeYara(raw)
+        if (value === undefined || op === 'matches') return undefined
+
+        tests.push({ external: m[1] as ExternalTest['external'], op, value })
+      }
+      parsed++
+    }
+    if (parsed !== uses) return undefined
+  }
+  return tests
+}
+
+/** The answers of `tests` for one file's externals, as a key ('' when there are none). */
+export function externalKey(
+  tests: readonly ExternalTest[],
+  vars: Readonly<Record<string, string | number>>,
+): string {
+  let key = ''
+  for (const t of tests) {
+    const v = String(vars[t.external] ?? '')
+    const lv = v.toLowerCase()
+    const lt = t.value.toLowerCase()
+    let r: boolean
+    switch (t.op) {
+      case 'contains':
+        r = v.includes(t.value)
+        break
+      case 'icontains':
+        r = lv.includes(lt)
+        break
+      case 'startswith':
+        r = v.startsWith(t.value)
+        break
+      case 'istartswith':
+        r = lv.startsWith(lt)
+        break
+      case 'endswith':
+        r = v.endsWith(t.value)
+        break
+      case 'iendswith':
+        r = lv.endsWith(lt)
+        break
+      case 'iequals':
+        r = lv === lt
+        break
+      case '==':
+        r = v === t.value
+        break
+      default:
+        r = v !== t.value
+    }
+    key += r ? '1' : '0'
+  }
+  return key
 }

@@ -124,26 +124,28 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     throw new ExhuntError(fatal.code, fatal.message)
   }
   errors.push(...evidence.errors)
-  if (!early && only.has('files') && only.has('logs')) {
-    // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them: a drive
-    // of logs and a few web files no longer waits for it at the end. One worker for a few files.
-    const size = webPoolSizeFor(
-      evidence.artefacts.filter((a) => a.kind === 'webfile'),
-      opts.workers ?? 1,
-    )
-    if (size > 0) early = prepareFiles(filesOpts, true, size)
-  }
   errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
 
   try {
-    const logs = only.has('logs')
-      ? await huntLogs(
+    const logsRun = only.has('logs')
+      ? huntLogs(
           evidence.artefacts,
           { ...opts, contentRoot: root, iocs: filesOpts.iocs },
           emit,
           errors,
         )
       : undefined
+    if (!early && logsRun && only.has('files')) {
+      // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them, and
+      // the rules are validated here while those workers boot: a drive of logs and a few web files no
+      // longer waits for it at the end. One web worker for a few files.
+      const size = webPoolSizeFor(
+        evidence.artefacts.filter((a) => a.kind === 'webfile'),
+        opts.workers ?? 1,
+      )
+      if (size > 0) early = prepareFiles(filesOpts, true, size)
+    }
+    const logs = await logsRun
     const files = only.has('files')
       ? await huntFiles(evidence, filesOpts, emit, errors, early)
       : undefined

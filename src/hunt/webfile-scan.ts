@@ -81,11 +81,51 @@ interface DigestMemo {
 
 /** Bound on digests kept in memory per engine (oldest dropped first). */
 const MEMO_ENTRIES = 20_000
+/** And on their estimated size: YARA matches of a web shell can hold thousands of excerpts. */
+const MEMO_BYTES = 48 * 1024 * 1024
 
 interface MemoState {
   memos: Map<string, DigestMemo>
   /** Digests whose memo changed since it was read from or written to `resultCache`. */
   dirty: Set<string>
+  /** Estimated bytes per memo, and their sum. */
+  sizes: Map<string, number>
+  bytes: number
+}
+
+function matchesSize(ms: readonly YaraMatchLike[]): number {
+  let n = 0
+  for (const m of ms) {
+    n += 256 + m.ruleIdentifier.length * 2
+    for (const x of m.matches) n += 64 + x.data.length * 2 + x.identifier.length * 2
+  }
+  return n
+}
+
+function hitsSize(hits: readonly WebHit[]): number {
+  let n = 0
+  for (const h of hits) n += 512 + (h.excerpt?.length ?? 0) * 2
+  return n
+}
+
+/** Adds to a memo's size and drops the oldest memos past the bounds (never the last one). */
+function account(st: MemoState, sha256: string, add: number): void {
+  st.sizes.set(sha256, (st.sizes.get(sha256) ?? 0) + add)
+  st.bytes += add
+  while ((st.bytes > MEMO_BYTES || st.memos.size > MEMO_ENTRIES) && st.memos.size > 1) {
+    const oldest = st.memos.keys().next().value as string
+    // Still dirty if its file is not finished: memoStore writes it from the file's own reference.
+    st.memos.delete(oldest)
+    st.bytes -= st.sizes.get(oldest) ?? 0
+    st.sizes.delete(oldest)
+  }
+}
+
+function memoSize(m: DigestMemo): number {
+  let n = 256 + matchesSize(m.yara?.matches ?? [])
+  for (const p of Object.values(m.pathYara ?? {})) n += matchesSize(p.matches)
+  for (const h of Object.values(m.heuristics)) n += hitsSize(h)
+  return n
 }
 
 // Keyed by the engine, so a memo lives and dies with the compiled content it came from.
@@ -94,7 +134,7 @@ const memoStates = new WeakMap<WebScanEngine, MemoState>()
 function memoState(engine: WebScanEngine): MemoState {
   let st = memoStates.get(engine)
   if (!st) {
-    st = { memos: new Map(), dirty: new Set() }
+    st = { memos: new Map(), dirty: new Set(), sizes: new Map(), bytes: 0 }
     memoStates.set(engine, st)
   }
   return st
@@ -127,12 +167,8 @@ function memoGet(engine: WebScanEngine, sha256: string): DigestMemo | undefined 
 }
 
 function memoPut(st: MemoState, sha256: string, memo: DigestMemo): void {
-  if (st.memos.size >= MEMO_ENTRIES) {
-    const oldest = st.memos.keys().next().value as string
-    st.memos.delete(oldest)
-    st.dirty.delete(oldest)
-  }
   st.memos.set(sha256, memo)
+  account(st, sha256, memoSize(memo))
 }
 
 function memoChanged(engine: WebScanEngine, sha256: string): void {
@@ -140,12 +176,11 @@ function memoChanged(engine: WebScanEngine, sha256: string): void {
 }
 
 /** Writes the memo of `sha256` to the persistent cache if this file added to it. */
-function memoStore(engine: WebScanEngine, sha256: string): void {
+function memoStore(engine: WebScanEngine, sha256: string, memo: DigestMemo): void {
   const st = memoStates.get(engine)
   if (!engine.resultCache || !st?.dirty.has(sha256)) return
   st.dirty.delete(sha256)
-  const memo = st.memos.get(sha256)
-  if (memo) engine.resultCache.set(sha256, memo)
+  engine.resultCache.set(sha256, memo)
 }
 
 /** Serialisable facts about the file, as the artefact carries them. */
@@ -294,6 +329,7 @@ function yaraMatches(
       transcoded: second.map((_, i) => first.length + i),
     }
     memoChanged(engine, passed.hashes.sha256)
+    account(memoState(engine), passed.hashes.sha256, matchesSize(memo.yara.matches))
   }
   const fromMemo = new Set(memo.yara.transcoded)
   const cFirst = memo.yara.matches.filter((_, i) => !fromMemo.has(i))
@@ -310,6 +346,7 @@ function yaraMatches(
       memo.pathYara ??= {}
       memo.pathYara[key] = path
       memoChanged(engine, passed.hashes.sha256)
+      account(memoState(engine), passed.hashes.sha256, matchesSize(path.matches))
     }
   }
   const fromPath = new Set(path.transcoded)
@@ -409,10 +446,11 @@ export function finishWebFile(
     if (memo && key !== undefined) {
       memo.heuristics[key] = found.map((x) => structuredClone(x))
       memoChanged(engine, h.sha256)
+      account(memoState(engine), h.sha256, hitsSize(found))
     }
     hits.push(...found)
   }
-  if (memo) memoStore(engine, h.sha256)
+  if (memo) memoStore(engine, h.sha256, memo)
   if (engine.iocFile) {
     // Name and path indicators still apply; a hash of the first bytes is no file hash.
     const input: IocFileInput = head

@@ -82,7 +82,7 @@ interface DigestMemo {
 /** Bound on digests kept in memory per engine (oldest dropped first). */
 const MEMO_ENTRIES = 20_000
 /** And on their estimated size: YARA matches of a web shell can hold thousands of excerpts. */
-const MEMO_BYTES = 16 * 1024 * 1024
+const MEMO_BYTES = 4 * 1024 * 1024
 
 interface MemoState {
   memos: Map<string, DigestMemo>

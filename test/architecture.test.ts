@@ -16,11 +16,25 @@ const MAP = parseMap(readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8'))
 
 test('the module map is read from ARCHITECTURE.md: every folder, and detect/ is pure', () => {
   // A reformatted table must not silently empty the map (a folder missing from it fails below too).
-  for (const f of ['cli', 'content', 'detect', 'hunt', 'report', 'shared', 'sources'])
+  for (const f of ['analysis', 'cli', 'content', 'detect', 'hunt', 'report', 'shared', 'sources'])
     assert.ok(MAP.folders.has(f), `no row for ${f}/ in ARCHITECTURE.md's module map`)
   const detect = MAP.folders.get('detect')!
   assert.deepEqual([...detect.folders], ['shared'])
   assert.ok(![...detect.externals].some((x) => x.startsWith('node:')), 'detect/ gets no builtin')
+  // The analysis layer is pure, and it is why hunt/ and report/ never need each other.
+  const analysis = MAP.folders.get('analysis')!
+  assert.deepEqual([...analysis.folders], ['shared'])
+  assert.deepEqual([...analysis.files, ...analysis.externals], [])
+  for (const [from, to] of [
+    ['hunt', 'report'],
+    ['report', 'hunt'],
+  ] as const) {
+    const allowed = MAP.folders.get(from)!
+    assert.ok(!allowed.folders.has(to) && ![...allowed.files].some((f) => f.startsWith(`${to}/`)))
+    assert.ok(
+      !MAP.exceptions.some((x) => x.from.startsWith(`${from}/`) && x.to.startsWith(`${to}/`)),
+    )
+  }
   assert.ok(MAP.exceptions.length > 0 && MAP.exceptions.every((x) => x.reason.length > 20))
 })
 
@@ -99,6 +113,8 @@ test('a planted violation of each kind fails the check, and each is named', () =
     'detect/planted-test-import.ts': "import '../hunt/scan-files.test-helper.ts'\n",
     'detect/planted-package.ts': "import { fdir } from 'fdir'\nexport const f = fdir\n",
     'probe/planted-folder.ts': "import '../shared/types.ts'\n",
+    'analysis/planted-hunt.ts': "import { hunt } from '../hunt/run.ts'\nexport const h = hunt\n",
+    'report/planted-hunt.ts': "export { decide } from '../hunt/decide.ts'\n",
     'detect/planted-a.ts': "import { b } from './planted-b.ts'\nexport const a = () => b\n",
     'detect/planted-b.ts': "import { a } from './planted-a.ts'\nexport const b = () => a\n",
   })
@@ -115,6 +131,8 @@ test('a planted violation of each kind fails the check, and each is named', () =
     "detect/planted-test-import.ts:1 side-effect '../hunt/scan-files.test-helper.ts': production code imports a test file",
     "detect/planted-package.ts:1 import 'fdir': detect/ may not import fdir",
     "probe/planted-folder.ts:1 side-effect '../shared/types.ts': folder 'probe' is not in the module map",
+    "analysis/planted-hunt.ts:1 import '../hunt/run.ts': analysis/ may not import hunt/ (hunt/run.ts)",
+    "report/planted-hunt.ts:1 export-from '../hunt/decide.ts': report/ may not import hunt/ (hunt/decide.ts)",
     'import cycle: detect/planted-a.ts → detect/planted-b.ts → detect/planted-a.ts',
   ]
   for (const want of expected)

@@ -1,8 +1,9 @@
 // `exhunt hunt PATH`: check what the user typed, run the hunt (or one hunt per zip of a folder of
 // evidence zips), show progress on stderr, render, pick the exit code.
-import { loadAdvice } from '../content/advice.ts'
+import type { BatchEntry } from '../analysis/batch-entry.ts'
+import { type LoadedContent, loadContent } from '../content/load.ts'
 import { contentRoot } from '../content/root.ts'
-import { type BatchEntry, huntBatch } from '../hunt/batch.ts'
+import { huntBatch } from '../hunt/batch.ts'
 import { DEFAULT_MAX_FILE_BYTES, type HuntOptions, hunt } from '../hunt/run.ts'
 import { batchNdjsonLine, renderBatch } from '../report/batch.ts'
 import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
@@ -75,25 +76,29 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
   const out = o.output ? fileOutput(o.output) : stdoutOutput()
   if (typeof out === 'string') return usage(out)
 
-  const root = o.content ?? contentRoot()
   const progress = createProgress(
     o.progress && !!process.stderr.isTTY && !o.output?.startsWith('/dev/'),
   )
-  const opts: Omit<HuntOptions, 'input'> = {
-    contentRoot: root,
-    iocFiles: o.ioc,
-    baselines: o.baseline,
-    workers: o.workers,
-    maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
-    only: o.only as Array<'logs' | 'files'> | undefined,
-    ...(o.cache ? { cache: o.cache } : {}),
-    onProgress: progress.update,
-  }
-  const plan = o.one ? { mode: 'one' as const } : planEvidence(path)
   try {
+    // Loaded once for every hunt of a batch and for the report's advice.
+    const content = loadContent(o.content ?? contentRoot(), {
+      iocFiles: o.ioc,
+      baselines: o.baseline,
+      yara: !o.only || o.only.includes('files'),
+      nativeRules: !o.only || o.only.includes('logs'),
+    })
+    const opts: Omit<HuntOptions, 'input'> = {
+      content,
+      workers: o.workers,
+      maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
+      only: o.only as Array<'logs' | 'files'> | undefined,
+      ...(o.cache ? { cache: o.cache } : {}),
+      onProgress: progress.update,
+    }
+    const plan = o.one ? { mode: 'one' as const } : planEvidence(path)
     return plan.mode === 'batch'
-      ? await runBatch(path, plan.zips, choice.format, o, opts, out)
-      : await runOne(path, choice.format, o, opts, out)
+      ? await runBatch(path, plan.zips, choice.format, o, opts, out, content)
+      : await runOne(path, choice.format, o, opts, out, content)
   } finally {
     progress.stop()
     await out.close()
@@ -106,6 +111,7 @@ async function runOne(
   o: HuntCliOptions,
   opts: Omit<HuntOptions, 'input'>,
   out: Output,
+  content: LoadedContent,
 ): Promise<number> {
   // NDJSON streams each finding as it is found; the summary line closes the stream.
   const report = await hunt({
@@ -114,7 +120,7 @@ async function runOne(
     onFinding: format === 'ndjson' ? (f) => out.write(`${ndjsonLine(f)}\n`) : undefined,
   })
   if (format === 'ndjson') out.write(renderReport(report, 'ndjson', { summaryOnly: true }))
-  else out.write(renderReport(report, format, textOptions(format, o, out)))
+  else out.write(renderReport(report, format, textOptions(format, o, out, content)))
   return exitCodeFor(report, o.failOn, !!o.failOnExposure)
 }
 
@@ -125,6 +131,7 @@ async function runBatch(
   o: HuntCliOptions,
   opts: Omit<HuntOptions, 'input'>,
   out: Output,
+  content: LoadedContent,
 ): Promise<number> {
   const codes: number[] = []
   const entries = await huntBatch(zips, opts, (e: BatchEntry) => {
@@ -138,16 +145,18 @@ async function runBatch(
     if (format === 'ndjson') out.write(batchNdjsonLine(e.report))
   })
   if (format !== 'ndjson')
-    out.write(renderBatch(entries, format, { ...textOptions(format, o, out), input: path }))
+    out.write(
+      renderBatch(entries, format, { ...textOptions(format, o, out, content), input: path }),
+    )
   return worstExitCode(codes)
 }
 
-function textOptions(format: ReportFormat, o: HuntCliOptions, out: Output) {
+function textOptions(format: ReportFormat, o: HuntCliOptions, out: Output, content: LoadedContent) {
   const color = format === 'text' && !out.toFile && useColor(o.color, !!process.stdout.isTTY)
   return {
     color,
     verbose: o.verbose,
     width: out.toFile ? undefined : process.stdout.columns,
-    advice: loadAdvice(o.content ?? contentRoot()),
+    advice: content.content.advice,
   }
 }

@@ -2,8 +2,6 @@
 // a responder asking "what would catch CVE-X?" or "what does this server lack?". Exit 0 found, 2 bad
 // input or an id the content does not know (one line on stderr).
 
-import { loadCveInfo } from '../content/builds/cves.ts'
-import { loadBuildTable } from '../content/builds/load.ts'
 import {
   type ContentIndex,
   familyOf,
@@ -12,6 +10,7 @@ import {
   normaliseCve,
 } from '../content/index/content-index.ts'
 import { loadContentIndex, ruleText } from '../content/index/load-index.ts'
+import { loadContent } from '../content/load.ts'
 import { contentRoot } from '../content/root.ts'
 import { cveBuilds } from '../detect/exposure/cve-builds.ts'
 import { baseName, exposureFor } from '../detect/exposure/exposure.ts'
@@ -84,10 +83,10 @@ export function runBuild(arg: string, o: Common): number {
   const build = normaliseBuild(arg)
   if (!build)
     return fail(`${arg} is not an Exchange build number (e.g. 15.1.2176.2, 15.01.2176.002)`)
-  // The build table and CVE families only: no rule needs loading to answer this.
-  const root = o.content ?? contentRoot()
-  const table = loadBuildTable(root)
-  const families = loadCveInfo(root)
+  // The build table and CVE families only: YARA need not be validated to answer this.
+  const { builds: table, cves: families } = loadContent(o.content ?? contentRoot(), {
+    yara: false,
+  }).content
   const exposure = exposureFor(table, build, 'command line')
   if (!exposure.product) return fail(exposure.caveats[0] ?? `build ${build} is unknown`)
   const row = exposure.versionName

@@ -8,5 +8,9 @@ export type { ContentIssue }
 export function contentIssueErrors(issues: readonly ContentIssue[]): ItemError[] {
   return issues
     .filter((i) => i.severity === 'error')
-    .map((i) => ({ code: 'EXH_ERR_CONTENT', path: i.file, message: `${i.path}: ${i.message}` }))
+    .map((i) =>
+      i.code
+        ? { code: i.code, path: i.file, message: i.message }
+        : { code: 'EXH_ERR_CONTENT', path: i.file, message: `${i.path}: ${i.message}` },
+    )
 }

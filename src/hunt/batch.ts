@@ -2,18 +2,9 @@
 // own hunt(), one after another (each hunt already uses every core). A zip that cannot be read at all
 // is recorded and the batch goes on to the next server.
 import { basename } from 'node:path'
+import type { BatchEntry } from '../analysis/batch-entry.ts'
 import { toItemError } from '../shared/errors.ts'
-import type { HuntReport } from '../shared/types.ts'
 import { type HuntOptions, hunt } from './run.ts'
-
-export interface BatchEntry {
-  /** The zip's file name: the server it came from, as the collector named it. */
-  evidence: string
-  path: string
-  report?: HuntReport
-  /** Why there is no report: the zip could not be hunted at all (exit 2 for the batch). */
-  error?: { code: string; message: string }
-}
 
 export async function huntBatch(
   zips: readonly string[],

@@ -1,27 +1,27 @@
 // After all evidence is read: link findings, date the attack, judge coverage and exposure, and decide.
 
-import { loadCveInfo, windowStart } from '../content/builds/cves.ts'
-import { loadBuildTable } from '../content/builds/load.ts'
-import { type BuildCandidate, exposureFor } from '../detect/exposure/index.ts'
+import { correlate } from '../analysis/correlate.ts'
+import { coverageEntries, coverageWarnings, type ExposureWindow } from '../analysis/coverage.ts'
+import type { Examined } from '../analysis/examined.ts'
+import { bySeverityThenTime } from '../analysis/group.ts'
+import { buildTimeline } from '../analysis/timeline.ts'
+import { decideVerdict } from '../analysis/verdict.ts'
+import { type CveInfo, windowStart } from '../content/builds/cves.ts'
+import { type BuildCandidate, type BuildTable, exposureFor } from '../detect/exposure/index.ts'
 import type {
   Coverage,
-  CoverageEntry,
   Exposure,
   Finding,
   TimelineEntry,
   UnreadEntry,
   Verdict,
 } from '../shared/types.ts'
-import { severityRank } from '../shared/types.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
-import { correlate } from './correlate.ts'
-import { coverageWarnings, type ExposureWindow } from './coverage.ts'
-import type { Examined } from './examined.ts'
-import { buildTimeline } from './timeline.ts'
-import { decideVerdict } from './verdict.ts'
 
 export interface DecideInput {
-  contentRoot: string
+  /** The build table and CVE families of the content the hunt loaded (content/load.ts). */
+  builds: BuildTable
+  cves: readonly CveInfo[]
   findings: Finding[]
   summaries: readonly LogFileSummary[]
   webfiles?: { files: number; bytes: number }
@@ -41,26 +41,8 @@ export interface Decided {
   exposure: Exposure | null
 }
 
-export function coverageEntries(summaries: readonly LogFileSummary[]): CoverageEntry[] {
-  const by = new Map<string, CoverageEntry>()
-  for (const s of summaries) {
-    if (!s.logType) continue
-    let e = by.get(s.logType)
-    if (!e) {
-      e = { logType: s.logType, files: 0, bytes: 0, lines: 0 }
-      by.set(s.logType, e)
-    }
-    e.files++
-    e.bytes += s.bytes
-    e.lines += s.lines
-    if (s.oldest && (!e.oldest || s.oldest < e.oldest)) e.oldest = s.oldest
-    if (s.newest && (!e.newest || s.newest > e.newest)) e.newest = s.newest
-  }
-  return [...by.values()].sort((a, b) => a.logType.localeCompare(b.logType))
-}
-
-function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
-  return loadCveInfo(contentRoot).map((c) => ({
+function exposureWindows(cves: readonly CveInfo[]): readonly ExposureWindow[] {
+  return cves.map((c) => ({
     name: c.name,
     cves: c.cves,
     from: windowStart(c.firstExploited),
@@ -68,19 +50,11 @@ function windowsFromContent(contentRoot: string): readonly ExposureWindow[] {
   }))
 }
 
-/** Most severe first, then by time; findings without a time last within their severity. */
-function order(a: Finding, b: Finding): number {
-  const s = severityRank(b.severity) - severityRank(a.severity)
-  if (s !== 0) return s
-  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : 0
-  return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
-}
-
 export function decide(input: DecideInput): Decided {
-  const plants = loadCveInfo(input.contentRoot).flatMap((c) => c.plants)
-  const findings = correlate(input.findings, { plants }).sort(order)
+  const plants = input.cves.flatMap((c) => c.plants)
+  const findings = correlate(input.findings, { plants }).sort(bySeverityThenTime)
   const exposure = input.build
-    ? exposureFor(loadBuildTable(input.contentRoot), input.build.build, input.build.source)
+    ? exposureFor(input.builds, input.build.build, input.build.source)
     : null
   const { verdict, reasons } = decideVerdict(findings, exposure, {
     ...(input.examined ? { examined: input.examined } : {}),
@@ -102,7 +76,7 @@ export function decide(input: DecideInput): Decided {
     timeline: buildTimeline(findings),
     coverage: {
       entries,
-      warnings: coverageWarnings(entries, windowsFromContent(input.contentRoot), {
+      warnings: coverageWarnings(entries, exposureWindows(input.cves), {
         ...(exposure ? { missingCves: exposure.missing.map((m) => m.cve) } : {}),
       }),
       ...(input.unread?.length ? { unread: input.unread } : {}),

@@ -1,24 +1,11 @@
 // What the hunt actually read that could show exploitation: the `no-evidence` verdict is decided from
 // this, never from what discovery merely listed (an empty folder, a README, only event logs).
+import type { Examined } from '../analysis/examined.ts'
 import { locationsOf } from '../detect/artefacts/location.ts'
 import { isReviewableType } from '../detect/webfile/baseline-check.ts'
 import { extensionOf } from '../detect/webfile/hit.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
-
-export interface Examined {
-  /** Files discovery found, whatever their kind (what "found but not examined" counts against). */
-  found: number
-  /** Exchange or IIS log files of which at least one line was read. */
-  logFiles: number
-  logLines: number
-  /** Web files scanned that could be a shell: in a web, Exchange or staging folder, or a server-side type. */
-  webFiles: number
-  /** Configs, tasks, dumps and archives the post-exploitation rules judged. */
-  artefacts: number
-  /** Files left out by `--only`: logs when only files were hunted, web files when only logs were. */
-  leftOut?: { logs: number; webFiles: number }
-}
 
 /** Folders where any scanned file counts (a shell's name and extension can be anything there). */
 const SHELL_PLACES = new Set([
@@ -67,8 +54,4 @@ export function examinedFrom(x: {
       ? { leftOut: { logs: leftOutLogs, webFiles: leftOutWeb } }
       : {}),
   }
-}
-
-export function examinedNothing(e: Examined): boolean {
-  return e.logLines === 0 && e.webFiles === 0 && e.artefacts === 0
 }

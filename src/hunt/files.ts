@@ -1,19 +1,15 @@
 // File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
-import { join, resolve } from 'node:path'
-import { loadArtefactRules } from '../content/artefacts/load-artefact-rules.ts'
-import { loadBaselines } from '../content/baseline/load-baseline.ts'
-import { contentIssueErrors } from '../content/issues.ts'
-import { loadHeuristics } from '../content/webfile/load-heuristics.ts'
-import { type CompiledYara, loadYara } from '../content/yara/load-yara.ts'
-import { compileIocs, type Ioc, type IocMatcher } from '../detect/ioc/index.ts'
+import { resolve } from 'node:path'
+import type { Content } from '../content/load.ts'
+import type { CompiledYara } from '../content/yara/load-yara.ts'
+import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
-import { VERSION } from '../shared/version.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { Evidence } from '../sources/discover.ts'
-import { contentVersion } from './content.ts'
 import { defaultWorkers } from './pool.ts'
 import { cacheNamespace, pruneResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { HuntOptions } from './run.ts'
@@ -36,63 +32,55 @@ export interface FilesOutcome {
   rules: number
 }
 
-/** The web-file content, loaded once, possibly before discovery. */
+/** The web-file part of the content. */
 export interface WebContent {
   yara: CompiledYara
   heuristics: CompiledHeuristics
   baseline: Baseline
-  /** Heuristic and baseline problems (YARA's are in `yara.skipped`). */
-  problems: ItemError[]
 }
 
-/** Content problems, in the order the hunt always reported them. */
-function contentErrors(c: WebContent): ItemError[] {
-  const skipped: ItemError[] = c.yara.skipped.map((s) => ({
+/** YARA files yara-x skipped: the hunt runs without them, and says so (other content problems were
+ * reported by run.ts with the rest of the content's issues). */
+function skippedErrors(c: WebContent): ItemError[] {
+  return c.yara.skipped.map((s) => ({
     code: 'EXH_ERR_CONTENT',
     path: s.file,
     message: `YARA rules skipped: ${s.reason}`,
   }))
-  return [...skipped, ...contentIssueErrors(c.yara.issues), ...c.problems]
 }
 
-/** The YARA rules (checked by yara-x file by file), heuristics and baselines. */
-function loadWebContent(root: string, baselines: readonly string[] = []): WebContent {
-  // Worker threads compile their own scanners; this thread only validates (and compiles if it scans).
-  const yara = loadYara(root, [], { compile: false })
-  const problems: ItemError[] = []
-  const heuristics = loadHeuristics(root)
-  for (const p of heuristics.problems) {
-    problems.push({ code: 'EXH_ERR_CONTENT', path: 'content/rules/webfile', message: String(p) })
-  }
-  const baseline = loadBaselines([join(root, 'baselines'), ...baselines])
-  problems.push(...baseline.errors.filter((e) => e.code !== 'EXH_ERR_BASELINE_EMPTY'))
-  return { yara, heuristics, baseline: baseline.baseline, problems }
+function webContent(content: Content): WebContent {
+  if (!content.yara) throw new Error('content was loaded without YARA')
+  return { yara: content.yara, heuristics: content.heuristics, baseline: content.baseline }
 }
 
-type FilesOptions = HuntOptions & {
-  contentRoot: string
+type FilesOptions = Omit<HuntOptions, 'content'> & {
+  content: Content
   maxFileBytes: number
-  iocs: readonly Ioc[]
 }
 
 /** Content plus, when `startWorkers`, web-file workers already compiling it. */
 export interface PreparedFiles {
   content: WebContent
-  iocs: IocMatcher
+  /** The IOC file engine's session (hashes, paths, names) for this thread. */
+  iocs: EngineSession<FileInfo, Finding>
   pool?: WebPool
   cache?: ResultCacheConfig
+  /** Problems found while preparing (a `--cache` folder refused), reported by `huntFiles`. */
+  problems?: ItemError[]
 }
 
 /**
  * `--cache DIR` as the scan uses it: namespaced by the content version and the rule texts, pruned to
  * its size bound once per hunt. A folder inside the evidence is refused (the evidence stays untouched).
  */
-function resultCacheFor(opts: FilesOptions, content: WebContent): ResultCacheConfig | undefined {
+function resultCacheFor(opts: FilesOptions, prep: PreparedFiles): ResultCacheConfig | undefined {
   if (!opts.cache) return undefined
   const ev = resolve(opts.input)
   const dir = resolve(opts.cache)
   if (dir === ev || dir.startsWith(`${ev}/`)) {
-    content.problems.push({
+    prep.problems ??= []
+    prep.problems.push({
       code: 'EXH_ERR_CONTENT',
       path: opts.cache,
       message: `result cache not used: ${opts.cache} is inside the evidence`,
@@ -102,7 +90,8 @@ function resultCacheFor(opts: FilesOptions, content: WebContent): ResultCacheCon
   pruneResultCache(dir)
   return {
     dir,
-    namespace: cacheNamespace(contentVersion(opts.contentRoot, VERSION), content.yara.sources),
+    // The content object's own stamp (computed per load): edited rules never read stale results.
+    namespace: cacheNamespace(opts.content.version, prep.content.yara.sources),
   }
 }
 
@@ -111,8 +100,8 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
     yara: prep.content.yara,
     heuristics: prep.content.heuristics,
     baseline: prep.content.baseline,
-    iocFile: (file, e) => prep.iocs.matchFile(file, e),
-    iocs: opts.iocs,
+    iocFile: (file, e) => prep.iocs.match(file, e),
+    iocs: opts.content.iocs.all,
     maxFileBytes: opts.maxFileBytes,
     workers: opts.workers ?? defaultWorkers(),
   }
@@ -143,9 +132,11 @@ export function prepareFiles(
           Math.max(1, Math.min(poolSize ?? workers, workers)),
         )
       : undefined
-  const content = loadWebContent(opts.contentRoot, opts.baselines)
-  const prep: PreparedFiles = { content, iocs: compileIocs(opts.iocs) }
-  const cache = resultCacheFor(opts, content)
+  const prep: PreparedFiles = {
+    content: webContent(opts.content),
+    iocs: iocFileEngine.compile(opts.content.iocs.all).session(),
+  }
+  const cache = resultCacheFor(opts, prep)
   if (cache) prep.cache = cache
   if (!pool) return prep
   const ctx = scanContext(opts, prep)
@@ -171,16 +162,15 @@ export async function closePrepared(prep: PreparedFiles | undefined): Promise<vo
 
 export async function huntFiles(
   evidence: Evidence,
-  /** `iocs`: shipped and `--ioc` indicators, loaded (and their problems reported) once by run.ts. */
+  /** `content`: loaded (and its problems reported) once by run.ts. */
   opts: FilesOptions,
   emit: (f: Finding) => void,
   errors: ItemError[],
   prepared?: PreparedFiles,
 ): Promise<FilesOutcome> {
-  const root = opts.contentRoot
   const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
   const prep = prepared ?? prepareFiles(opts, false)
-  errors.push(...contentErrors(prep.content))
+  errors.push(...skippedErrors(prep.content), ...(prep.problems ?? []))
   const { yara, heuristics } = prep.content
   const iocs = prep.iocs
 
@@ -194,19 +184,18 @@ export async function huntFiles(
       opts.onProgress?.({ phase: 'files', done: bytes, total, unit: 'bytes' })
     },
   })
-  iocs.flush(emit)
+  iocs.finish(emit)
 
-  const artefactRules = loadArtefactRules(root)
-  errors.push(...contentIssueErrors(artefactRules.issues))
+  const artefactRules = opts.content.artefactRules
   const art = await scanArtefacts(
     evidence.artefacts.filter((a) => a.kind !== 'log' && a.kind !== 'evtx' && a.kind !== 'binary'),
-    { rules: artefactRules.rules },
+    { rules: artefactRules },
     { finding: emit, error: (e) => errors.push(e) },
   )
   return {
     files: web.files,
     bytes: web.bytes,
     artefacts: art.files,
-    rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.rules.length,
+    rules: yara.rules.size + heuristics.rules.length + artefactRules.rules.length,
   }
 }

@@ -2,12 +2,14 @@
 // The content arrives as the pool's 'init' message (parsed on the main thread while this thread
 // boots); a file's findings are posted when the file is done: folding may still grow them until then.
 import { parentPort } from 'node:worker_threads'
-import { toItemError } from '../shared/errors.ts'
-import type { Finding, ItemError } from '../shared/types.ts'
-import { scanLog } from '../sources/logs/index.ts'
 import { readChunks } from '../sources/open.ts'
-import { createLogDetectors, type LogDetectorConfig, type LogDetectors } from './log-detectors.ts'
-import type { LogJob, LogJobResult } from './log-job.ts'
+import {
+  createLogDetectors,
+  type LogDetectorConfig,
+  type LogDetectors,
+  scanLogFile,
+} from './log-detectors.ts'
+import type { LogJob } from './log-job.ts'
 
 /** Read size for logs: the same speed as 1 MiB on the bench, with less memory. */
 const LOG_READ_BYTES = 1 << 18
@@ -29,22 +31,6 @@ port.on('message', async (msg: Message) => {
   }
   if (!detectors) throw new Error('log-worker: a job came before its init message')
   const { jobIndex, job } = msg
-  const findings: Finding[] = []
-  const errors: ItemError[] = []
-  const emit = (f: Finding) => findings.push(f)
-  const file = detectors.forFile()
-  const result: LogJobResult = { findings, observations: [], errors }
-  try {
-    result.summary = await scanLog(readChunks(job.ref, LOG_READ_BYTES), job.path, {
-      needles: detectors.needlesFor,
-      maxLineBytes: detectors.maxLineBytes,
-      onRecord: (rec) => file.match(rec, emit),
-      onError: (e) => errors.push(e),
-    })
-  } catch (err) {
-    errors.push(toItemError(err, job.path, 'EXH_ERR_LOG_READ'))
-  }
-  // Whatever was found before a failure is kept.
-  result.observations = file.finish(emit)
+  const result = await scanLogFile(detectors, readChunks(job.ref, LOG_READ_BYTES), job.path)
   port.postMessage({ type: 'result', jobIndex, data: result })
 })

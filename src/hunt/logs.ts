@@ -1,11 +1,9 @@
 // Log half of the hunt: every log artefact goes to the worker pool; aggregates finish on this thread.
 
-import { type Ioc, iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
-import { loadIocProves } from '../content/ioc/proves.ts'
 import { contentIssueErrors } from '../content/issues.ts'
-import { loadNativeRules } from '../content/rules/load.ts'
-import { compileRules } from '../detect/native/compile.ts'
-import { type AggregateObservation, finishAggregates } from '../detect/native/match.ts'
+import type { Content } from '../content/load.ts'
+import { type NativeEngine, nativeEngine } from '../detect/native/engine.ts'
+import type { AggregateObservation } from '../detect/native/match.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { LogFileSummary } from '../sources/logs/index.ts'
@@ -29,7 +27,7 @@ export interface LogsOutcome {
 
 export async function huntLogs(
   artefacts: readonly Artefact[],
-  opts: HuntOptions & { contentRoot: string; iocs?: Ioc[] },
+  opts: Omit<HuntOptions, 'content'> & { content: Content },
   emit: (f: Finding) => void,
   errors: ItemError[],
 ): Promise<LogsOutcome> {
@@ -43,9 +41,8 @@ export async function huntLogs(
   const summaries: LogFileSummary[] = []
   const observations: AggregateObservation[] = []
   let done = 0
-  // The workers boot while this thread parses the content once; they get it as their init message
-  // and only compile it (start-up is the hunt's fixed cost). IOC problems were reported by the
-  // caller, which may pass the sets it loaded.
+  // The workers boot while this thread compiles its own copy of the rules for the aggregates; they get
+  // the parsed content (loaded once by the caller, who reported its problems) as their init message.
   let init: (config: LogDetectorConfig) => void = () => {}
   let fail: (err: Error) => void = () => {}
   const pool = runLogPool(
@@ -54,22 +51,14 @@ export async function huntLogs(
       fail = reject
     }),
   )
-  let compiled: ReturnType<typeof compileRules>
+  let compiled: NativeEngine
   try {
-    const loaded = loadNativeRules(opts.contentRoot)
-    const iocs =
-      opts.iocs ??
-      mergeIocs(
-        loadIocs(iocContentFiles(opts.contentRoot), { user: false }).iocs,
-        loadIocs(opts.iocFiles ?? [], {
-          user: true,
-          proves: loadIocProves(opts.contentRoot).proves,
-        }).iocs,
-      )
-    init({ maxLineBytes: opts.maxLineBytes, parsed: { rules: loaded.rules, iocs } })
+    const rules = opts.content.nativeRules
+    if (!rules) throw new Error('content was loaded without its log rules')
+    init({ maxLineBytes: opts.maxLineBytes, parsed: { rules, iocs: opts.content.iocs.all } })
     // This thread compiles its own copy for the aggregates meanwhile.
-    compiled = compileRules(loaded.rules)
-    errors.push(...contentIssueErrors([...loaded.issues, ...compiled.issues]))
+    compiled = nativeEngine.compile({ rules })
+    errors.push(...contentIssueErrors(compiled.issues))
   } catch (err) {
     // Workers waiting for content that will not come are ended; the content error is the one reported.
     fail(err as Error)
@@ -78,7 +67,7 @@ export async function huntLogs(
   }
   await pool
 
-  for (const f of finishAggregates(compiled.set, observations)) emit(f)
+  for (const f of compiled.finishAggregates(observations)) emit(f)
   return {
     files: jobs.length,
     bytes: summaries.reduce((n, s) => n + s.bytes, 0),
@@ -86,7 +75,7 @@ export async function huntLogs(
     records: summaries.reduce((n, s) => n + s.records, 0),
     summaries,
     workers,
-    rules: compiled.set.rules,
+    rules: compiled.rules,
   }
 
   function runLogPool(config: Promise<LogDetectorConfig>): Promise<void> {

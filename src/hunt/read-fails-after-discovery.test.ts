@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { test } from 'node:test'
 import { tmpDir } from '../../test/helpers/tmp.ts'
+import { loadContent } from '../content/load.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { discoverEvidence } from '../sources/discover.ts'
 import { huntLogs } from './logs.ts'
@@ -24,7 +25,7 @@ async function huntAfter(root: string, between: (dir: string) => void) {
   const errors: ItemError[] = [...evidence.errors]
   await huntLogs(
     evidence.artefacts,
-    { input: root, contentRoot: CONTENT, workers: 1 },
+    { input: root, content: loadContent(CONTENT, { yara: false }).content, workers: 1 },
     (f) => findings.push(f),
     errors,
   )

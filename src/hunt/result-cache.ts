@@ -32,7 +32,8 @@ export interface ResultCache {
 /** Default bound of the cache folder. */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
-const FORMAT = 1
+// 2: YARA matches kept per scanned buffer (bytes, UTF-8 form), as the YARA engine asks for them.
+const FORMAT = 2
 const SHA256 = /^[0-9a-f]{64}$/
 
 export function cacheNamespace(contentVersion: string, ruleTexts: readonly string[]): string {

@@ -1,17 +1,14 @@
 // The hunt: discover evidence, read logs on all cores, scan files, then decide.
 // Library API behind `exhunt hunt`; the CLI only renders what this returns.
-import { existsSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { iocContentFiles, loadIocs, mergeIocs } from '../content/ioc/load.ts'
-import { loadIocProves } from '../content/ioc/proves.ts'
+import { statSync } from 'node:fs'
 import { contentIssueErrors } from '../content/issues.ts'
+import { type LoadedContent, loadContent } from '../content/load.ts'
 import { contentRoot as defaultContentRoot } from '../content/root.ts'
 import { ExhuntError } from '../shared/errors.ts'
 import type { Finding, HuntReport, ItemError } from '../shared/types.ts'
 import { VERSION } from '../shared/version.ts'
 import { DEFAULT_MAX_FILE_BYTES, discoverEvidence, type Evidence } from '../sources/discover.ts'
 import { detectBuild } from './build.ts'
-import { contentVersion } from './content.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
 import { closePrepared, huntFiles, prepareFiles, webPoolSizeFor } from './files.ts'
@@ -29,10 +26,15 @@ export interface HuntProgress {
 
 export interface HuntOptions {
   input: string
+  /**
+   * Content loaded once by the caller (`loadContent`), e.g. for many hunts: its issues are reported in
+   * each report. Without it the hunt loads `contentRoot` with `iocFiles` and `baselines`.
+   */
+  content?: LoadedContent
   contentRoot?: string
-  /** User IOC feeds (`--ioc FILE`). */
+  /** User IOC feeds (`--ioc FILE`); ignored with `content`. */
   iocFiles?: string[]
-  /** Known-good hash lists (`--baseline FILE|DIR`), e.g. NCC Group's per-build Exchange lists. */
+  /** Known-good hash lists (`--baseline FILE|DIR`), e.g. NCC Group's per-build Exchange lists; ignored with `content`. */
   baselines?: string[]
   workers?: number
   /** Web files larger than this are skipped with an error entry. */
@@ -66,14 +68,31 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
         : defaultWorkers(),
   }
   const startedAt = new Date()
-  const root = opts.contentRoot ?? defaultContentRoot()
-  if (!existsSync(join(root, 'rules'))) {
+  const only = new Set(opts.only ?? ['logs', 'files'])
+  // Loaded once: the log and file scans and the decision all take this object. A logs-only hunt leaves
+  // YARA out (validating every rule file is most of the load), a files-only hunt the log rules.
+  const loaded =
+    opts.content ??
+    loadContent(opts.contentRoot ?? defaultContentRoot(), {
+      iocFiles: opts.iocFiles ?? [],
+      baselines: opts.baselines ?? [],
+      yara: only.has('files'),
+      nativeRules: only.has('logs'),
+    })
+  const { content } = loaded
+  // A content object loaded for a narrower hunt lacks what this one needs: never hunt with a hole.
+  if (only.has('files') && !content.yara) {
     throw new ExhuntError(
-      'EXH_ERR_CONTENT_MISSING',
-      `no content at ${root} (expected ${join(root, 'rules')}); check --content`,
+      'EXH_ERR_CONTENT',
+      'content loaded with yara: false cannot hunt web files',
     )
   }
-  const only = new Set(opts.only ?? ['logs', 'files'])
+  if (only.has('logs') && !content.nativeRules) {
+    throw new ExhuntError(
+      'EXH_ERR_CONTENT',
+      'content loaded with nativeRules: false cannot hunt logs',
+    )
+  }
   const errors: ItemError[] = []
   const findings: Finding[] = []
   const folder = createFolder()
@@ -84,20 +103,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
   }
 
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
-  // IOC sets are loaded here once: their problems are reported whatever --only says, and the log
-  // and file scans both take the merged set.
-  const shippedIocs = loadIocs(iocContentFiles(root), { user: false })
-  // A user's indicators prove what the shipped table says their type proves.
-  const userIocs = loadIocs(opts.iocFiles ?? [], {
-    user: true,
-    proves: loadIocProves(root).proves,
-  })
-  const filesOpts = {
-    ...opts,
-    contentRoot: root,
-    maxFileBytes,
-    iocs: mergeIocs(shippedIocs.iocs, userIocs.iocs),
-  }
+  const filesOpts = { ...opts, content, maxFileBytes }
   // A files-only hunt of a folder starts its web-file workers first: their YARA compile overlaps the
   // walk. A hunt of logs and files starts them after discovery (below), so the compile overlaps the logs.
   let early =
@@ -124,16 +130,12 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     throw new ExhuntError(fatal.code, fatal.message)
   }
   errors.push(...evidence.errors)
-  errors.push(...contentIssueErrors([...shippedIocs.issues, ...userIocs.issues]))
+  // Every content problem, whatever --only says.
+  errors.push(...contentIssueErrors(loaded.issues))
 
   try {
     const logsRun = only.has('logs')
-      ? huntLogs(
-          evidence.artefacts,
-          { ...opts, contentRoot: root, iocs: filesOpts.iocs },
-          emit,
-          errors,
-        )
+      ? huntLogs(evidence.artefacts, { ...opts, content }, emit, errors)
       : undefined
     if (!early && logsRun && only.has('files')) {
       // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them, and
@@ -155,7 +157,8 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
       files ? { webFiles: files.files, artefacts: files.artefacts } : undefined,
     )
     const decided = decide({
-      contentRoot: root,
+      builds: content.builds,
+      cves: content.cves,
       findings,
       summaries: logs?.summaries ?? [],
       webfiles: files ? { files: files.files, bytes: files.bytes } : undefined,
@@ -172,7 +175,7 @@ export async function hunt(given: HuntOptions): Promise<HuntReport> {
     const finishedAt = new Date()
     return {
       schema: 'exhunt.hunt/1',
-      tool: { name: 'exhunt', version: VERSION, contentVersion: contentVersion(root, VERSION) },
+      tool: { name: 'exhunt', version: VERSION, contentVersion: content.version },
       input: { path: opts.input, kind: evidence.kind, layouts: evidence.layouts },
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),

@@ -127,6 +127,81 @@ describe('scanArtefacts on a compromised server', async () => {
   })
 })
 
+describe('scanArtefacts on obfuscated and damaged XML (sources/xml/read.ts)', async () => {
+  const V15 = 'C/Program Files/Microsoft/Exchange Server/V15'
+  const tasks = 'C/Windows/System32/Tasks'
+  const cdataTask = readFileSync(join(FIXTURES, 'task-cdata-utf16le.xml'))
+  const root = tree(tmpDir(), {
+    // As Task Scheduler stores it: UTF-16LE with a BOM, the command in CDATA, paths spelt with references.
+    [`${tasks}/Microsoft/Windows/Update/Sync`]: cdataTask,
+    [`${V15}/FrontEnd/HttpProxy/owa/web.config`]: fixture('web-config-module-entities.config'),
+    // Cut inside the second action: the first is still judged, and the cut is an item error.
+    [`${tasks}/Cut`]: cdataTask.subarray(
+      0,
+      cdataTask.lastIndexOf(Buffer.from('<Exec>', 'utf16le')),
+    ),
+    [`${tasks}/Binary`]: MDMP,
+    [`${tasks}/Empty`]: Buffer.alloc(0),
+  })
+  const r = await scan(root)
+
+  test('the CDATA task: encoded PowerShell (high) and a binary run from ProgramData', () => {
+    const [f] = r.by('Update/Sync')
+    assert.equal(f?.rule, 'exh-art-task-encoded-powershell')
+    assert.equal(f?.fields?.task, '\\Microsoft\\Windows\\Update\\Sync')
+    assert.ok(f?.reasons?.some((x) => x.includes('exh-art-task-runs-from-staging')))
+    assert.match(
+      f?.fields?.command ?? '',
+      /powershell\.exe -nop -w hidden -enc SQBF.* \| C:\\ProgramData\\ms\.exe$/,
+    )
+    assert.doesNotMatch(f?.fields?.command ?? '', /decoy/)
+  })
+  test('the module spelt with character references is read, the decoys are not', () => {
+    const [f] = r.by('owa/web.config')
+    assert.equal(f?.rule, 'exh-art-webconfig-unknown-managed-type')
+    assert.equal(r.findings.filter((x) => /decoy/i.test(JSON.stringify(x))).length, 0)
+  })
+  test('a truncated task is judged on what was read, and named as an item error', () => {
+    const [f] = r.by('Tasks/Cut')
+    assert.equal(f?.rule, 'exh-art-task-encoded-powershell')
+    assert.doesNotMatch(f?.fields?.command ?? '', /ms\.exe/)
+  })
+  test('damaged XML is an EXH_ERR_XML item error per file; nothing throws', () => {
+    const xml = r.errors.filter((e) => e.code === 'EXH_ERR_XML').map((e) => e.path.split('/').pop())
+    assert.deepEqual(xml.sort(), ['Binary', 'Cut', 'Empty'])
+    assert.deepEqual(
+      r.errors.filter((e) => e.code !== 'EXH_ERR_XML'),
+      [],
+    )
+    assert.equal(r.files, 5)
+  })
+})
+
+test('a task or config over the text cap is an item error, not read, and the scan goes on', async () => {
+  const task = readFileSync(join(FIXTURES, 'task-cdata-utf16le.xml'))
+  const root = tree(tmpDir(), {
+    'C/Windows/System32/Tasks/Big': Buffer.concat([task, Buffer.alloc(4096, 0x20)]),
+    'C/Windows/System32/Tasks/Small': task,
+  })
+  const ev = await discoverEvidence(root)
+  const findings: Finding[] = []
+  const errors: ItemError[] = []
+  await scanArtefacts(
+    ev.artefacts,
+    { rules, maxTextBytes: task.length + 100 },
+    { finding: (f) => findings.push(f), error: (e) => errors.push(e) },
+  )
+  await ev.close()
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.path]),
+    [['EXH_ERR_FILE_TOO_LARGE', 'C/Windows/System32/Tasks/Big']],
+  )
+  assert.deepEqual(
+    findings.map((f) => [f.source.path, f.rule]),
+    [['C/Windows/System32/Tasks/Small', 'exh-art-task-encoded-powershell']],
+  )
+})
+
 describe('scanArtefacts on a clean Exchange server', async () => {
   const root = tree(tmpDir(), {
     'C/ProgramData/Backup/config-2021.zip': makeZip([

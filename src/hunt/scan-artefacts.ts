@@ -12,19 +12,20 @@ import {
   type ArtefactInput,
   type ArtefactTarget,
   archiveKind,
+  artefactEngine,
   artefactFinding,
-  artefactHits,
+  type CompiledArtefactRule,
   type CompiledArtefactRules,
   isMinidump,
   locationsOf,
   taskCommands,
   taskUri,
 } from '../detect/artefacts/index.ts'
-import { decodeText } from '../detect/webfile/decode.ts'
 import { ExhuntError, toItemError } from '../shared/errors.ts'
 import type { FileFacts, Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
-import { type ApplicationHost, parseApplicationHost } from '../sources/iis-config.ts'
+import { type ApplicationHost, applicationHostFrom } from '../sources/iis-config.ts'
+import { readXml, type XmlRead, xmlErrorMessage } from '../sources/xml/read.ts'
 import { readZipDirectory, type ZipLimits } from '../sources/zip/index.ts'
 
 export interface ArtefactScanContext {
@@ -43,6 +44,11 @@ export interface ArtefactScanContext {
 export interface ArtefactScanSink {
   finding(f: Finding): void
   error(e: ItemError): void
+}
+
+/** The context with the artefact engine compiled once per scan. */
+interface Scan extends ArtefactScanContext {
+  hits(targets: readonly ArtefactTarget[], input: ArtefactInput): CompiledArtefactRule[]
 }
 
 export const HEAD_BYTES = 64 * 1024
@@ -85,13 +91,22 @@ async function readHead(a: Artefact, max: number): Promise<Buffer> {
   return Buffer.concat(chunks, total).subarray(0, max)
 }
 
-async function readText(a: Artefact, max: number): Promise<string> {
+/** A task or config read as XML; what a strict reader would refuse is an item error, and what could be
+ * read is still judged (a truncated or tampered file is exactly what an attacker leaves). */
+async function readXmlItem(a: Artefact, max: number, sink: ArtefactScanSink): Promise<XmlRead> {
   if (a.size > max)
     throw new ExhuntError(
       'EXH_ERR_FILE_TOO_LARGE',
       `${a.path} is over the ${max}-byte limit for tasks and configs; not read`,
     )
-  return decodeText(await readHead(a, max)).text
+  const read = readXml(await readHead(a, max))
+  if (read.doc.errors.length)
+    sink.error({ code: 'EXH_ERR_XML', path: a.path, message: xmlErrorMessage(read.doc) })
+  return read
+}
+
+function xmlInput(a: Artefact, read: XmlRead): ArtefactInput & { text: string } {
+  return { ...inputOf(a), text: read.text, xml: read.doc }
 }
 
 async function fileFacts(a: Artefact, maxHash: number, sink: ArtefactScanSink): Promise<FileFacts> {
@@ -153,22 +168,18 @@ async function zipMembers(
 }
 
 function emit(
-  ctx: ArtefactScanContext,
+  ctx: Scan,
   sink: ArtefactScanSink,
   targets: readonly ArtefactTarget[],
   input: ArtefactInput,
   extra: Omit<ArtefactContext, 'target'>,
 ): void {
-  const hits = targets.flatMap((t) => artefactHits(ctx.rules, t, input))
+  const hits = ctx.hits(targets, input)
   const f = artefactFinding(hits, input, { target: targets[0]!, ...extra })
   if (f) sink.finding(f)
 }
 
-async function scanFile(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
+async function scanFile(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
   const head = await readHead(a, HEAD_BYTES)
   const input = inputOf(a)
   input.head = head
@@ -187,8 +198,7 @@ async function scanFile(
     }
   }
   if (isMinidump(head)) fields.signature = 'MiniDump (MDMP)'
-  const hits = targets.flatMap((t) => artefactHits(ctx.rules, t, input))
-  if (hits.length === 0) return
+  if (ctx.hits(targets, input).length === 0) return
   const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
   emit(ctx, sink, targets, input, { fields, file })
 }
@@ -199,34 +209,26 @@ function inputOf(a: Artefact): ArtefactInput {
   return input
 }
 
-async function scanTask(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
-  const input = inputOf(a)
-  input.text = await readText(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX)
-  if (artefactHits(ctx.rules, 'task', input).length === 0) return
-  const fields: Record<string, string> = { command: taskCommands(input.text).join(' | ') }
-  const uri = taskUri(input.text)
+async function scanTask(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
+  const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
+  const input = xmlInput(a, read)
+  if (ctx.hits(['task'], input).length === 0) return
+  const fields: Record<string, string> = { command: taskCommands(read.doc).join(' | ') }
+  const uri = taskUri(read.doc)
   if (uri) fields.task = uri
   const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
   emit(ctx, sink, ['task'], input, { fields, file })
 }
 
-async function scanConfig(
-  a: Artefact,
-  ctx: ArtefactScanContext,
-  sink: ArtefactScanSink,
-): Promise<void> {
-  const input = inputOf(a)
-  input.text = await readText(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX)
-  if (artefactHits(ctx.rules, 'config', input).length > 0) {
+async function scanConfig(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
+  const read = await readXmlItem(a, ctx.maxTextBytes ?? DEFAULT_TEXT_MAX, sink)
+  const input = xmlInput(a, read)
+  if (ctx.hits(['config'], input).length > 0) {
     const file = await fileFacts(a, ctx.maxHashBytes ?? DEFAULT_HASH_MAX, sink)
     emit(ctx, sink, ['config'], input, { file })
   }
   if (input.name.toLowerCase() !== 'applicationhost.config') return
-  const host = ctx.iis?.find((h) => h.path === a.path)?.host ?? parseApplicationHost(input.text)
+  const host = ctx.iis?.find((h) => h.path === a.path)?.host ?? applicationHostFrom(read.doc)
   for (const site of host.sites) {
     for (const app of site.apps) {
       for (const vdir of app.vdirs) {
@@ -249,9 +251,18 @@ async function scanConfig(
 /** Scans the artefacts the rules can judge; one finding per item (per vdir for applicationHost.config). */
 export async function scanArtefacts(
   artefacts: readonly Artefact[],
-  ctx: ArtefactScanContext,
+  context: ArtefactScanContext,
   sink: ArtefactScanSink,
 ): Promise<{ files: number }> {
+  const engine = artefactEngine.compile(context.rules).session()
+  const ctx: Scan = {
+    ...context,
+    hits(targets, input) {
+      const out: CompiledArtefactRule[] = []
+      engine.match({ targets, input }, (r) => out.push(r))
+      return out
+    },
+  }
   const work = artefacts.flatMap((a) => {
     const plan = planFor(a)
     return plan ? [{ a, plan }] : []

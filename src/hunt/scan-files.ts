@@ -19,6 +19,8 @@ import {
   scanWebFileBytes,
   type WebFileMeta,
   type WebScanEngine,
+  type WebScanParts,
+  webScanEngine,
   yaraNotCompiled,
 } from './webfile-scan.ts'
 
@@ -83,16 +85,16 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
       ctx.yara.sources = []
     }
   }
-  const engine: WebScanEngine = {
+  const parts: WebScanParts = {
     scanner: ctx.yara.scanner,
     yaraRules: ctx.yara.rules,
     heuristics: ctx.heuristics,
     baseline: ctx.baseline,
     yaraFilters: ctx.yara.filters,
   }
-  if (ctx.iocFile) engine.iocFile = ctx.iocFile
-  if (ctx.cache) engine.resultCache = openResultCache(ctx.cache)
-  return engine
+  if (ctx.iocFile) parts.iocFile = ctx.iocFile
+  if (ctx.cache) parts.resultCache = openResultCache(ctx.cache)
+  return webScanEngine(parts)
 }
 
 async function scanHere(

@@ -6,14 +6,26 @@ import { yaraVariables } from '../content/yara/load-yara.ts'
 import { type Baseline, baselineHits, isKnownGood } from '../detect/webfile/baseline-check.ts'
 import { compiledPageUrls } from '../detect/webfile/compiled-page.ts'
 import { type DecodedText, decodeText } from '../detect/webfile/decode.ts'
+import { heuristicEngine } from '../detect/webfile/engine.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
-import { heuristicHits, heuristicPathKey } from '../detect/webfile/heuristics.ts'
-import { type WebHit, webFileInfo } from '../detect/webfile/hit.ts'
+import { heuristicPathKey } from '../detect/webfile/heuristics.ts'
+import {
+  type WebFileInfo,
+  type WebFileInput,
+  type WebHit,
+  webFileInfo,
+} from '../detect/webfile/hit.ts'
 import { type ScannedFile, webFileFinding } from '../detect/webfile/web-finding.ts'
 import { locate } from '../detect/webfile/web-path.ts'
 import type { YaraContextFilter } from '../detect/yara/context-filter.ts'
-import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
-import { type YaraMatchLike, yaraHits } from '../detect/yara/yara-hits.ts'
+import {
+  type YaraFileInput,
+  type YaraScanFn,
+  type YaraScanPart,
+  yaraEngine,
+} from '../detect/yara/engine.ts'
+import type { YaraMatchLike, YaraRuleInfo } from '../detect/yara/yara-hits.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { clrView } from './clr-view.ts'
@@ -50,7 +62,8 @@ function isSplit(s: YaraScanner): s is SplitYaraScanner {
   return typeof (s as Partial<SplitYaraScanner>).scanContent === 'function'
 }
 
-export interface WebScanEngine {
+/** What one thread compiled for web files: today's content parts, before `webScanEngine` compiles them. */
+export interface WebScanParts {
   scanner: YaraScanner | null
   yaraRules: Map<string, YaraRuleInfo>
   heuristics: CompiledHeuristics
@@ -62,21 +75,25 @@ export interface WebScanEngine {
   resultCache?: ResultCache
 }
 
+/** YARA matches of one half of the rules on a file's buffers: its bytes, and the UTF-8 form of a UTF-16 page. */
+type PartMatches = Partial<Record<YaraScanPart, YaraMatchLike[]>>
+
 /**
  * What a file's bytes alone gave, kept per SHA-256 for the engine's life (a hunt, or a long-lived
- * worker): identical files are decoded, YARA-scanned and heuristic-checked once. What reads the path
- * (the YARA rules that read externals, the context filters' extension, IOCs, baseline names, location)
- * still runs per file.
+ * worker): identical files are decoded, YARA-scanned and heuristic-checked once. The engines still turn
+ * every file's matches into hits (the YARA engine's context filters read the file's extension); what
+ * reads the path (the YARA rules that read externals, IOCs, baseline names, location) runs per file, or
+ * per answer to the rules' path tests.
  */
 interface DigestMemo {
   encoding: DecodedText['encoding']
   compiledFrom?: string[]
-  /** Matches of the content half of the YARA rules; `transcoded`: indexes found in the UTF-8 form only. */
-  yara?: { matches: YaraMatchLike[]; transcoded: number[] }
-  /** Heuristic hits by `heuristicPathKey`. */
+  /** What the YARA engine's scans found with the content half of the rules. */
+  yara?: PartMatches
+  /** The heuristic engine's hits by `heuristicPathKey`. */
   heuristics: Record<string, WebHit[]>
-  /** Matches of the path half by its `pathKey` (`transcoded` as above). */
-  pathYara?: Record<string, { matches: YaraMatchLike[]; transcoded: number[] }>
+  /** What the path half found, by its `pathKey`. */
+  pathYara?: Record<string, PartMatches>
 }
 
 /** Bound on digests kept in memory per engine (oldest dropped first). */
@@ -121,9 +138,13 @@ function account(st: MemoState, sha256: string, add: number): void {
   }
 }
 
+function partsSize(p: PartMatches | undefined): number {
+  return matchesSize(p?.bytes ?? []) + matchesSize(p?.utf8 ?? [])
+}
+
 function memoSize(m: DigestMemo): number {
-  let n = 256 + matchesSize(m.yara?.matches ?? [])
-  for (const p of Object.values(m.pathYara ?? {})) n += matchesSize(p.matches)
+  let n = 256 + partsSize(m.yara)
+  for (const p of Object.values(m.pathYara ?? {})) n += partsSize(p)
   for (const h of Object.values(m.heuristics)) n += hitsSize(h)
   return n
 }
@@ -145,11 +166,13 @@ function isMemo(v: unknown): v is DigestMemo {
   const m = v as Partial<DigestMemo>
   if (typeof m.encoding !== 'string' || typeof m.heuristics !== 'object' || m.heuristics === null)
     return false
-  const matchesOk = (y: unknown) =>
-    typeof y === 'object' &&
-    y !== null &&
-    Array.isArray((y as { matches?: unknown }).matches) &&
-    Array.isArray((y as { transcoded?: unknown }).transcoded)
+  const matchesOk = (y: unknown) => {
+    if (typeof y !== 'object' || y === null) return false
+    const { bytes, utf8 } = y as Record<string, unknown>
+    return (
+      (bytes === undefined || Array.isArray(bytes)) && (utf8 === undefined || Array.isArray(utf8))
+    )
+  }
   if (m.yara !== undefined && !matchesOk(m.yara)) return false
   if (m.pathYara !== undefined && !Object.values(m.pathYara).every(matchesOk)) return false
   return m.compiledFrom === undefined || Array.isArray(m.compiledFrom)
@@ -183,6 +206,52 @@ function memoStore(engine: WebScanEngine, sha256: string, memo: DigestMemo): voi
   engine.resultCache.set(sha256, memo)
 }
 
+/** The web-file engines of one thread, compiled once, each run through the `Engine` interface. */
+export interface WebScanEngine {
+  yara: EngineSession<YaraFileInput, WebHit> | null
+  /**
+   * The compiled rules split in their content and path halves (load-yara.ts), when they were: a file
+   * read whole then gives the YARA engine a scan function that answers from its digest's memo.
+   */
+  yaraSplit?: SplitYaraScanner
+  heuristics: EngineSession<WebFileInput, WebHit>
+  /** What the heuristics can see of a file's place (heuristicPathKey): same bytes and key, same hits. */
+  heuristicKey(file: WebFileInfo): string
+  baseline: Baseline
+  /** The IOC file engine's session (hashes, paths, names), or a caller's own matcher. */
+  iocFile?: (file: IocFileInput, emit: (f: Finding) => void) => void
+  /** `--cache DIR`: results of the bytes alone, kept across hunts (result-cache.ts). */
+  resultCache?: ResultCache
+}
+
+/** yara-x wants a Buffer; a view over the same memory costs no copy. */
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+}
+
+function fileVariables(file: WebFileInfo): Record<string, string> {
+  return yaraVariables(file.path, file.windowsPath)
+}
+
+export function webScanEngine(p: WebScanParts): WebScanEngine {
+  const { scanner } = p
+  const scan: YaraScanFn | null = scanner
+    ? (data, file) => scanner.scan(asBuffer(data), fileVariables(file)) as YaraMatchLike[]
+    : null
+  const engine: WebScanEngine = {
+    yara: scan
+      ? yaraEngine.compile({ scan, rules: p.yaraRules, filters: p.yaraFilters ?? [] }).session()
+      : null,
+    heuristics: heuristicEngine.compile(p.heuristics).session(),
+    heuristicKey: (file) => heuristicPathKey(p.heuristics, file),
+    baseline: p.baseline,
+  }
+  if (scanner && isSplit(scanner)) engine.yaraSplit = scanner
+  if (p.iocFile) engine.iocFile = p.iocFile
+  if (p.resultCache) engine.resultCache = p.resultCache
+  return engine
+}
+
 /** Serialisable facts about the file, as the artefact carries them. */
 export interface WebFileMeta {
   path: string
@@ -214,22 +283,6 @@ function hashes(bytes: Buffer): { sha256: string; sha1: string; md5: string } {
     sha1: createHash('sha1').update(bytes).digest('hex'),
     md5: createHash('md5').update(bytes).digest('hex'),
   }
-}
-
-function runYara(
-  scanner: YaraScanner,
-  bytes: Buffer,
-  transcoded: Buffer | undefined,
-  vars: Record<string, string>,
-): { matches: YaraMatchLike[]; fromTranscoded: Set<YaraMatchLike> } {
-  const first = scanner.scan(bytes, vars) as YaraMatchLike[]
-  if (!transcoded) return { matches: first, fromTranscoded: new Set() }
-  // A UTF-16 page hides from ASCII signatures; scan its UTF-8 form too.
-  const seen = new Set(first.map((m) => m.ruleIdentifier))
-  const second = (scanner.scan(transcoded, vars) as YaraMatchLike[]).filter(
-    (m) => !seen.has(m.ruleIdentifier),
-  )
-  return { matches: [...first, ...second], fromTranscoded: new Set(second) }
 }
 
 function iocHit(f: Finding): WebHit {
@@ -299,67 +352,46 @@ export function prepareWebFile(
   return passed
 }
 
-/** YARA over the bytes and, for a UTF-16 page, its UTF-8 form; the content half once per digest. */
-function yaraMatches(
+/**
+ * The scan function the YARA engine gets for a file read whole: the same rules, the content half
+ * answered once per digest and buffer, the path half per file, or once per answer to its path tests
+ * (`pathKey`); both halves' matches merged in declaration order, as one scanner returns them.
+ */
+function memoYaraScan(
   engine: WebScanEngine,
-  scanner: YaraScanner,
-  bytes: Buffer,
+  scanner: SplitYaraScanner,
   passed: YaraPassed,
-  vars: Record<string, string>,
-): { matches: YaraMatchLike[]; fromTranscoded: Set<YaraMatchLike>; transcoded?: Buffer } {
-  const utf16 = passed.encoding === 'utf-16le' || passed.encoding === 'utf-16be'
-  let transcoded: Buffer | undefined
-  const utf8 = () => {
-    transcoded ??= Buffer.from(decodedOf(passed, bytes).text, 'utf8')
-    return transcoded
-  }
+): YaraScanFn | undefined {
   const memo = passed.memo
-  if (!memo || !isSplit(scanner)) {
-    const r = runYara(scanner, bytes, utf16 ? utf8() : undefined, vars)
-    return transcoded ? { ...r, transcoded } : r
-  }
-  if (!memo.yara) {
-    const first = scanner.scanContent(bytes) as YaraMatchLike[]
-    const seen = new Set(first.map((m) => m.ruleIdentifier))
-    const second = utf16
-      ? (scanner.scanContent(utf8()) as YaraMatchLike[]).filter((m) => !seen.has(m.ruleIdentifier))
-      : []
-    memo.yara = {
-      matches: [...first, ...second],
-      transcoded: second.map((_, i) => first.length + i),
+  if (!memo) return undefined
+  const sha256 = passed.hashes.sha256
+  const kept = (part: YaraScanPart, into: PartMatches, run: () => YaraMatchLike[]) => {
+    let found = into[part]
+    if (!found) {
+      found = run()
+      into[part] = found
+      memoChanged(engine, sha256)
+      account(memoState(engine), sha256, matchesSize(found))
     }
-    memoChanged(engine, passed.hashes.sha256)
-    account(memoState(engine), passed.hashes.sha256, matchesSize(memo.yara.matches))
+    return found
   }
-  const fromMemo = new Set(memo.yara.transcoded)
-  const cFirst = memo.yara.matches.filter((_, i) => !fromMemo.has(i))
-  const cSecond = memo.yara.matches.filter((_, i) => fromMemo.has(i))
-  // The path half: per file, or once per digest and answer to the rules' path tests.
-  const key = scanner.pathDependent ? scanner.pathKey?.(vars) : undefined
-  let path = key === undefined ? undefined : memo.pathYara?.[key]
-  if (!path) {
-    const p1 = scanner.pathDependent ? (scanner.scanPath(bytes, vars) as YaraMatchLike[]) : []
-    const p2 =
-      scanner.pathDependent && utf16 ? (scanner.scanPath(utf8(), vars) as YaraMatchLike[]) : []
-    path = { matches: [...p1, ...p2], transcoded: p2.map((_, i) => p1.length + i) }
-    if (key !== undefined) {
+  return (data, file, part) => {
+    const buf = asBuffer(data)
+    memo.yara ??= {}
+    const content = kept(part, memo.yara, () => scanner.scanContent(buf) as YaraMatchLike[])
+    if (!scanner.pathDependent) return content
+    const vars = fileVariables(file)
+    const key = scanner.pathKey?.(vars)
+    const runPath = () => scanner.scanPath(buf, vars) as YaraMatchLike[]
+    let path: YaraMatchLike[]
+    if (key === undefined) path = runPath()
+    else {
       memo.pathYara ??= {}
-      memo.pathYara[key] = path
-      memoChanged(engine, passed.hashes.sha256)
-      account(memoState(engine), passed.hashes.sha256, matchesSize(path.matches))
+      memo.pathYara[key] ??= {}
+      path = kept(part, memo.pathYara[key], runPath)
     }
+    return scanner.merge(content as never[], path as never[]) as YaraMatchLike[]
   }
-  const fromPath = new Set(path.transcoded)
-  const pFirst = path.matches.filter((_, i) => !fromPath.has(i))
-  const first = scanner.merge(cFirst as never[], pFirst as never[]) as YaraMatchLike[]
-  if (!utf16) return { matches: first, fromTranscoded: new Set() }
-  const pSecond = path.matches.filter((_, i) => fromPath.has(i))
-  const seen = new Set(first.map((m) => m.ruleIdentifier))
-  const second = (scanner.merge(cSecond as never[], pSecond as never[]) as YaraMatchLike[]).filter(
-    (m) => !seen.has(m.ruleIdentifier),
-  )
-  const out = { matches: [...first, ...second], fromTranscoded: new Set(second) }
-  return transcoded ? { ...out, transcoded } : out
 }
 
 /** YARA on the bytes (and the UTF-8 form of a UTF-16 page); a failure goes to `errors`. */
@@ -370,25 +402,21 @@ export function yaraScanFile(
   passed: YaraPassed,
   errors: ItemError[],
 ): void {
-  if (!engine.scanner) return
+  if (!engine.yara) return
+  const file = webFileInfo(meta.path, meta.windowsPath, bytes.length)
+  // The text is decoded only if YARA reads it (a UTF-16 page): a copy seen before may never need it.
+  const input: YaraFileInput = {
+    file,
+    bytes,
+    encoding: passed.encoding,
+    get text() {
+      return decodedOf(passed, bytes).text
+    },
+  }
+  const memoScan = engine.yaraSplit && memoYaraScan(engine, engine.yaraSplit, passed)
+  if (memoScan) input.scan = memoScan
   try {
-    const vars = yaraVariables(meta.path, meta.windowsPath)
-    const { matches, fromTranscoded, transcoded } = yaraMatches(
-      engine,
-      engine.scanner,
-      bytes,
-      passed,
-      vars,
-    )
-    const context = engine.yaraFilters?.length
-      ? {
-          filters: engine.yaraFilters,
-          // Match offsets are into the buffer that was scanned.
-          scanned: (m: YaraMatchLike) => (fromTranscoded.has(m) && transcoded ? transcoded : bytes),
-          ext: webFileInfo(meta.path, meta.windowsPath, bytes.length).ext,
-        }
-      : undefined
-    passed.hits.push(...yaraHits(matches, engine.yaraRules, context))
+    engine.yara.match(input, (h) => passed.hits.push(h))
   } catch (err) {
     errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
   }
@@ -428,21 +456,27 @@ export function finishWebFile(
   if (head) info.oversized = true
   const loc = locate(meta.path, meta.windowsPath)
   const memo = head ? undefined : passed.memo
-  const key = memo && heuristicPathKey(engine.heuristics, info)
+  const key = memo && engine.heuristicKey(info)
   const known = key === undefined ? undefined : memo?.heuristics[key]
   if (known) {
+    // The heuristic engine's hits for these bytes and these answers to its path tests, kept per digest.
     // Copies: the finding may be changed later (fold, correlation) without touching the memo.
     hits.push(...known.map((x) => structuredClone(x)))
   } else {
     const decoded = decodedOf(passed, bytes)
     const text = decoded.text
-    const found = heuristicHits(engine.heuristics, {
-      file: info,
-      bytes,
-      text,
-      lower: text.toLowerCase(),
-      utf8: decoded.encoding === 'utf-8',
-    })
+    const found: WebHit[] = []
+    engine.heuristics.match(
+      {
+        file: info,
+        bytes,
+        text,
+        lower: text.toLowerCase(),
+        utf8: decoded.encoding === 'utf-8',
+        encoding: decoded.encoding,
+      },
+      (x) => found.push(x),
+    )
     if (memo && key !== undefined) {
       memo.heuristics[key] = found.map((x) => structuredClone(x))
       memoChanged(engine, h.sha256)

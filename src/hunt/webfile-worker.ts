@@ -3,7 +3,8 @@
 // the main thread is still loading and validating it.
 import { parentPort } from 'node:worker_threads'
 import { compileYaraSources } from '../content/yara/load-yara.ts'
-import { compileIocs } from '../detect/ioc/index.ts'
+import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
+import type { EngineSession } from '../shared/engine.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
@@ -15,6 +16,7 @@ import {
   prepareWebFile,
   type WebFileMeta,
   type WebScanEngine,
+  webScanEngine,
   type YaraPassed,
   type YaraScanner,
   yaraNotCompiled,
@@ -27,7 +29,7 @@ if (!port) throw new Error('webfile-worker must run in a worker thread')
 interface Setup {
   data: WebWorkerData
   engine: WebScanEngine
-  iocs: ReturnType<typeof compileIocs>
+  iocs: EngineSession<FileInfo, Finding>
 }
 
 let setup: Setup | undefined
@@ -40,16 +42,16 @@ function setUp(data: WebWorkerData): Setup {
   } catch (err) {
     startError = yaraNotCompiled(err)
   }
-  const iocs = compileIocs(data.iocs)
-  const engine: WebScanEngine = {
+  const iocs = iocFileEngine.compile(data.iocs).session()
+  const engine = webScanEngine({
     scanner,
     yaraRules: data.yaraRules,
     heuristics: data.heuristics,
     yaraFilters: data.yaraFilters,
     baseline: data.baseline,
-    iocFile: (file, emit) => iocs.matchFile(file, emit),
-  }
-  if (data.cache) engine.resultCache = openResultCache(data.cache)
+    iocFile: (file, emit) => iocs.match(file, emit),
+    ...(data.cache ? { resultCache: openResultCache(data.cache) } : {}),
+  })
   return { data, engine, iocs }
 }
 
@@ -117,7 +119,7 @@ async function scanJob(s: Setup, job: WebFileJob): Promise<WebFileJobResult> {
       errors.push(toItemError(err, p.meta.path))
     }
   }
-  iocs.flush((f) => findings.push(f))
+  iocs.finish((f) => findings.push(f))
   return result
 }
 

@@ -1,71 +1,19 @@
-// "What to do next" per verdict. The words live in content/advice/next-steps.yml; the caller
-// reads that file and passes it in, this module parses and fills it. Pure.
-import { parse } from 'yaml'
-import { isFileFinding } from '../hunt/correlate.ts'
-import type { Category, HuntReport, Verdict } from '../shared/types.ts'
-import { CATEGORIES, VERDICTS } from '../shared/types.ts'
-import { installAdvice } from './updates.ts'
+// "What to do next" per verdict. The words live in content/advice/next-steps.yml, parsed by
+// content/advice.ts; the caller passes them in and this module fills in the placeholders. Pure.
+import { isFileFinding } from '../analysis/correlate.ts'
+import { installAdvice } from '../analysis/updates.ts'
+import type { Advice } from '../shared/advice.ts'
+import type { Category, HuntReport } from '../shared/types.ts'
 
-export interface VerdictAdvice {
-  steps: string[]
-  categories?: Partial<Record<Category, string[]>>
-}
+export type { Advice, VerdictAdvice } from '../shared/advice.ts'
 
-export type Advice = Partial<Record<Verdict, VerdictAdvice>>
-
-export const FALLBACK_ADVICE: Record<Verdict, string> = {
-  compromised:
-    'Isolate the server, preserve the evidence, and do not just patch: the back door stays. Reset credentials and call your national CERT.',
-  attempted:
-    'Patch to the latest security update, confirm no web shell exists, and watch the IPs that tried.',
-  suspicious:
-    'Review the files and settings listed above: who put them there and when. Keep them until you know.',
-  'no-evidence':
-    'Collect the Exchange and IIS logs and the web folders (see the reasons above) and run exhunt again; this is not a clean result.',
-  exposed: 'Install the missing security updates named above, then run exhunt again.',
-  clean: 'Keep the logs and read the coverage warnings before relying on this result.',
-}
-
-/** Parses the YAML text of next-steps.yml; bad entries are reported and skipped, never thrown. */
-export function parseAdvice(text: string): { advice: Advice; issues: string[] } {
-  const issues: string[] = []
-  const advice: Advice = {}
-  let doc: unknown
-  try {
-    doc = parse(text)
-  } catch (err) {
-    return { advice, issues: [`not YAML: ${(err as Error).message}`] }
-  }
-  if (!isObject(doc)) return { advice, issues: ['top level must be a map of verdict -> advice'] }
-  for (const [key, value] of Object.entries(doc)) {
-    if (!(VERDICTS as readonly string[]).includes(key)) {
-      issues.push(`${key}: not a verdict (${VERDICTS.join(', ')})`)
-      continue
-    }
-    if (!isObject(value) || !isStringList(value.steps)) {
-      issues.push(`${key}.steps: must be a list of strings`)
-      continue
-    }
-    const entry: VerdictAdvice = { steps: value.steps }
-    if (isObject(value.categories)) {
-      entry.categories = {}
-      for (const [cat, steps] of Object.entries(value.categories)) {
-        if (!(CATEGORIES as readonly string[]).includes(cat) || !isStringList(steps)) {
-          issues.push(`${key}.categories.${cat}: unknown category or not a list of strings`)
-          continue
-        }
-        entry.categories[cat as Category] = steps
-      }
-    }
-    advice[key as Verdict] = entry
-  }
-  return { advice, issues }
-}
-
-/** The steps for this report's verdict, placeholders filled. */
+/**
+ * The steps for this report's verdict, placeholders filled; none without advice for it (the content is
+ * the only source of these words, and its absence is a content error the hunt reports).
+ */
 export function nextSteps(report: HuntReport, advice?: Advice): string[] {
   const a = advice?.[report.verdict]
-  if (!a || a.steps.length === 0) return [FALLBACK_ADVICE[report.verdict]]
+  if (!a) return []
   const cats = new Set(report.findings.map((f) => f.category))
   const extra = Object.entries(a.categories ?? {})
     .filter(([c]) => cats.has(c as Category))
@@ -90,12 +38,4 @@ function placeholders(r: HuntReport): Record<string, string> {
         ? ips.slice(0, 10).join(', ') + (ips.length > 10 ? ` and ${ips.length - 10} more` : '')
         : 'none',
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function isStringList(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string')
 }

@@ -1,6 +1,6 @@
 // Several servers' reports from one folder of evidence zips (src/hunt/batch.ts): a summary table to
 // read first, then each report in the chosen format. Pure: entries in, string out.
-import type { BatchEntry } from '../hunt/batch.ts'
+import type { BatchEntry } from '../analysis/batch-entry.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { CSV_COLUMNS, csvCell, csvRow } from './csv.ts'
 import { CSP, CSS, JS } from './html/assets.ts'

@@ -1,10 +1,10 @@
 // A realistic ProxyLogon compromise, built in code for the hunt/ and report/ tests: SSRF from two
 // HAFNIUM-listed IPs (MSTIC IOC list, 2021-03), the CVE-2021-27065 OAB ExternalUrl write, a web shell
 // in aspnet_client requested from a third IP, IOC hits, exposure, errors and coverage.
-import { correlate } from '../hunt/correlate.ts'
-import { coverageWarnings } from '../hunt/coverage.ts'
-import { buildTimeline } from '../hunt/timeline.ts'
-import { decideVerdict } from '../hunt/verdict.ts'
+import { correlate } from '../analysis/correlate.ts'
+import { coverageWarnings } from '../analysis/coverage.ts'
+import { buildTimeline } from '../analysis/timeline.ts'
+import { decideVerdict } from '../analysis/verdict.ts'
 import type { CoverageEntry, Exposure, Finding, HuntReport, Proof } from '../shared/types.ts'
 
 export const IP_A = '165.232.154.116'

@@ -7,7 +7,7 @@ import { renderJson, renderNdjson } from './json.ts'
 import { renderText } from './text/render.ts'
 
 export type { Advice, VerdictAdvice } from './advice.ts'
-export { FALLBACK_ADVICE, nextSteps, parseAdvice } from './advice.ts'
+export { nextSteps } from './advice.ts'
 export { CSV_COLUMNS, csvCell } from './csv.ts'
 export { ndjsonLine, ndjsonSummary } from './json.ts'
 
@@ -21,7 +21,7 @@ export interface RenderOptions {
   width?: number
   /** Text: list every finding, not only the summary per rule. */
   verbose?: boolean
-  /** Parsed content/advice/next-steps.yml (see parseAdvice); a one-line fallback without it. */
+  /** Parsed content/advice/next-steps.yml (content/advice.ts); without it, no "what to do next". */
   advice?: Advice
   /** NDJSON: only the closing summary line (the findings were streamed already). */
   summaryOnly?: boolean

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { parseAdvice } from '../content/advice.ts'
 import type { HuntReport } from '../shared/types.ts'
 import { PROOFS, VERDICTS } from '../shared/types.ts'
 import { IP_SHELL, proxyLogonReport, XSS } from './fixtures.test-helper.ts'
-import { CSV_COLUMNS, ndjsonLine, parseAdvice, renderReport } from './index.ts'
+import { CSV_COLUMNS, ndjsonLine, renderReport } from './index.ts'
 import { checkSchema, type Schema } from './schema-check.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -211,9 +212,12 @@ describe('text', () => {
     assert.match(v, /\[exploitation, success, proves compromise,\s+CVE-2021-26855\]/)
   })
 
-  test('without advice the built-in sentence for the verdict is shown', () => {
-    const out = renderReport(proxyLogonReport(), 'text')
+  test('the steps come from the advice; without advice there is no section and no made-up words', () => {
+    const out = renderReport(proxyLogonReport(), 'text', { advice: advice.advice })
     assert.match(out, /WHAT TO DO NEXT\n {2}1\. +Isolate the server/)
+    const bare = renderReport(proxyLogonReport(), 'text')
+    assert.doesNotMatch(bare, /WHAT TO DO NEXT|Isolate/)
+    assert.doesNotMatch(renderReport(proxyLogonReport(), 'html'), /What to do next/)
   })
 })
 
@@ -287,7 +291,15 @@ describe('advice', () => {
     const { advice: a, issues } = parseAdvice(
       'pwned:\n  steps: [x]\nclean:\n  steps: nope\nexposed:\n  steps: [ok]\n  categories:\n    nope: [x]\n',
     )
-    assert.equal(issues.length, 3)
+    assert.deepEqual(issues, [
+      'pwned: not a verdict (no-evidence, clean, exposed, suspicious, attempted, compromised)',
+      'clean.steps: must be a non-empty list of strings',
+      'exposed.categories.nope: unknown category or not a list of strings',
+      'no-evidence: no steps',
+      'suspicious: no steps',
+      'attempted: no steps',
+      'compromised: no steps',
+    ])
     assert.deepEqual(a.exposed, { steps: ['ok'], categories: {} })
     assert.deepEqual(parseAdvice(': : :\n\t- [').issues.length, 1)
   })

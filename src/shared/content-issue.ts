@@ -6,4 +6,6 @@ export interface ContentIssue {
   path: string
   severity: 'error' | 'warning'
   message: string
+  /** The error code a hunt reports it with; EXH_ERR_CONTENT when absent (a baseline list: EXH_ERR_BASELINE_*). */
+  code?: string
 }

@@ -96,7 +96,11 @@ export interface NativeRule {
   readonly attack: readonly string[]
   readonly references: readonly string[]
   readonly author?: string
+  readonly license?: string
   readonly date?: string
+  /** The rest of the shared header (shared/rule-header.ts). */
+  readonly modified?: string
+  readonly falsepositives?: readonly string[]
   readonly description?: string
   readonly match: Condition
   readonly outcome?: RuleOutcome

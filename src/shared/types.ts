@@ -17,7 +17,7 @@ export type Verdict = (typeof VERDICTS)[number]
 
 /**
  * The most a finding can prove on its own, weakest first. Every rule declares it in its content
- * (`proves:`); an outcome of `attempt` caps it at `attempt` (hunt/verdict.ts). `context` never moves
+ * (`proves:`); an outcome of `attempt` caps it at `attempt` (analysis/verdict.ts). `context` never moves
  * the verdict; `suspicion` makes it `suspicious` ("review these files").
  */
 export const PROOFS = ['context', 'suspicion', 'attempt', 'compromise'] as const
@@ -58,11 +58,19 @@ export type Phase = (typeof PHASES)[number]
 
 /**
  * Did the attacker get what they asked for? An `attempt` finding makes a verdict at most `attempted`,
- * whatever its rule `proves`; correlation (hunt/correlate.ts) may upgrade it to `success`.
+ * whatever its rule `proves`; correlation (analysis/correlate.ts) may upgrade it to `success`.
  */
 export type Outcome = 'success' | 'attempt' | 'unknown'
 
-export type EngineName = 'native' | 'sigma' | 'yara' | 'ioc' | 'heuristic' | 'baseline' | 'probe'
+export type EngineName =
+  | 'native'
+  | 'sigma'
+  | 'yara'
+  | 'ioc'
+  | 'heuristic'
+  | 'artefact'
+  | 'baseline'
+  | 'probe'
 
 /** Log types exhunt parses. Keys of `LogRecord.fields` are the header names, lowercased. */
 export const LOG_TYPES = [

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import type { ItemError } from '../shared/types.ts'
 import type { ArtefactKind } from './artefact.ts'
-import { parseApplicationHost } from './iis-config.ts'
+import { readApplicationHost } from './iis-config.ts'
 import { detectLayout, type LayoutInfo } from './layouts.ts'
 import type { ClassifyContext } from './walk/classify.ts'
 import { iisTargets } from './walk/iis-targets.ts'
@@ -48,14 +48,14 @@ async function shallowPaths(root: string): Promise<string[][]> {
   return out
 }
 
-function readSmallText(fsPath: string, max: number): string | ItemError {
+function readSmallFile(fsPath: string, max: number): Buffer | ItemError {
   let fd: number | undefined
   try {
     fd = openReadOnly(fsPath)
     const buf = readFileSync(fd)
     if (buf.length > max)
       return { code: 'EXH_ERR_FILE_TOO_LARGE', path: fsPath, message: 'config too large' }
-    return buf.toString('utf8')
+    return buf
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     return {
@@ -86,20 +86,14 @@ export async function discoverDirectory(
   for (const [letter, prefix] of layout.drives) {
     const found = await resolveCi(realRoot, [...prefix, ...APPHOST])
     if (!found || found.isDirectory) continue
-    const text = readSmallText(found.fsPath, opts.maxFileBytes)
-    if (typeof text !== 'string') {
-      errors.push({ ...text, path: found.rel })
+    const bytes = readSmallFile(found.fsPath, opts.maxFileBytes)
+    if (!Buffer.isBuffer(bytes)) {
+      errors.push({ ...bytes, path: found.rel })
       continue
     }
-    const parsed = parseApplicationHost(text)
-    if (parsed.errors.length) {
-      errors.push({
-        code: 'EXH_ERR_IIS_CONFIG',
-        path: found.rel,
-        message: `partly unreadable: ${parsed.errors.slice(0, 3).join('; ')}`,
-      })
-    }
-    const t = iisTargets(parsed, letter, layout.drives)
+    const { host, error } = readApplicationHost(bytes, found.rel)
+    if (error) errors.push(error)
+    const t = iisTargets(host, letter, layout.drives)
     ctx.webRootPrefixes.push(...t.webRoots)
     ctx.logDirPrefixes.push(...t.logDirs)
   }

@@ -1,10 +1,10 @@
 // Discovery inside a zip, read in place: the entry list stands in for the directory walk, and the
 // same path rules classify entries. applicationHost.config is read from the archive when present.
 import { basename } from 'node:path'
-import { text } from 'node:stream/consumers'
+import { buffer } from 'node:stream/consumers'
 import type { ItemError } from '../shared/types.ts'
 import { type Artefact, type ArtefactKind, zipEntryRef } from './artefact.ts'
-import { parseApplicationHost } from './iis-config.ts'
+import { readApplicationHost } from './iis-config.ts'
 import { detectLayout, type LayoutInfo } from './layouts.ts'
 import { openRef } from './open.ts'
 import { type ClassifyContext, classifySegments } from './walk/classify.ts'
@@ -76,8 +76,10 @@ export async function discoverZip(
     const letter = [...layout.drives].find(([, p]) => p.join('/') === driveSegs.join('/'))?.[0]
     if (!letter || e.size > opts.maxFileBytes) continue
     try {
-      const parsed = parseApplicationHost(await text(openRef(zipEntryRef(fsPath, e))))
-      const t = iisTargets(parsed, letter, layout.drives)
+      const bytes = await buffer(openRef(zipEntryRef(fsPath, e)))
+      const { host, error } = readApplicationHost(bytes, `${display}!${e.name}`)
+      if (error) errors.push(error)
+      const t = iisTargets(host, letter, layout.drives)
       ctx.webRootPrefixes.push(...t.webRoots)
       ctx.logDirPrefixes.push(...t.logDirs)
     } catch (err) {

@@ -9,7 +9,7 @@ import { tmpDir } from '../../test/helpers/tmp.ts'
 import { makeZip } from '../../test/helpers/zip-writer.ts'
 import { discoverEvidence, type Evidence } from './discover.ts'
 
-function tree(root: string, files: Record<string, string>): string {
+function tree(root: string, files: Record<string, string | Buffer>): string {
   for (const [rel, body] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true })
     writeFileSync(join(root, rel), body)
@@ -91,6 +91,50 @@ test('mounted drive: Exchange on D:, config-named web and log folders, pruned Wi
   assert.ok(ev.webRoots.includes('D/Exchange Server/V15/FrontEnd/HttpProxy'))
   assert.ok(ev.webRoots.includes('D/WebApps/custom'))
   assert.deepEqual(ev.errors, [])
+})
+
+test('applicationHost.config in UTF-16 (saved as "Unicode"), in a folder and in a zip; a damaged one is named', async () => {
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(APPHOST, 'utf16le')])
+  const files = {
+    'C/Windows/System32/inetsrv/config/applicationHost.config': utf16,
+    'D/WebApps/custom/default.aspx': 'page',
+  }
+  const dir = await discoverEvidence(tree(tmpDir(), files))
+  assert.ok(dir.webRoots.includes('D/WebApps/custom'), dir.webRoots.join())
+  assert.deepEqual(dir.errors, [])
+  const zipPath = join(tmpDir(), 'ev.zip')
+  writeFileSync(zipPath, makeZip(Object.entries(files).map(([name, data]) => ({ name, data }))))
+  const zip = await discoverEvidence(zipPath)
+  assert.ok(zip.webRoots.includes('ev.zip!D/WebApps/custom'), zip.webRoots.join())
+  assert.deepEqual(zip.errors, [])
+  await zip.close()
+  // Cut before </sites>: the sites read so far still name their folders, and the cut is an item error.
+  const cut = APPHOST.slice(0, APPHOST.indexOf('<siteDefaults>'))
+  const damaged = { ...files, 'C/Windows/System32/inetsrv/config/applicationHost.config': cut }
+  for (const ev of [
+    await discoverEvidence(tree(tmpDir(), damaged)),
+    await (async () => {
+      const z = join(tmpDir(), 'ev.zip')
+      writeFileSync(z, makeZip(Object.entries(damaged).map(([name, data]) => ({ name, data }))))
+      return discoverEvidence(z)
+    })(),
+  ]) {
+    assert.ok(
+      ev.webRoots.some((r) => r.endsWith('D/WebApps/custom')),
+      ev.webRoots.join(),
+    )
+    assert.deepEqual(
+      ev.errors.map((e) => [e.code, e.path.replace(/^.*ev\.zip!/, ''), e.message]),
+      [
+        [
+          'EXH_ERR_IIS_CONFIG',
+          'C/Windows/System32/inetsrv/config/applicationHost.config',
+          'partly unreadable: unclosed elements at end of file: configuration > system.applicationHost > sites',
+        ],
+      ],
+    )
+    await ev.close()
+  }
 })
 
 test('mounted system drive root and a KAPE collection', async () => {

@@ -12,6 +12,7 @@ function doc(match: unknown) {
     title: 't',
     level: 'high',
     proves: 'compromise',
+    references: ['https://example.org/t'],
     match,
     reasons: ['r'],
     tests: { positive: [{ name: 'a.aspx', text: 'x' }], negative: [{ name: 'b.aspx', text: 'y' }] },

@@ -139,6 +139,8 @@ describe('rules on the synthetic fixtures', () => {
     const run = await runRulesOnDir(dir)
     assert.deepEqual(run.errors, [])
     assert.deepEqual(aboveLow(run), [])
+    // The hunt's needle prefilter is on: most of a busy server's lines never become records.
+    assert.ok(run.records > 0 && run.records < run.lines / 2, `${run.records} of ${run.lines}`)
     const hit = rulesHit(run)
     // The noise cases are there and recognised as harmless.
     assert.ok(hit.has('exh-ecp-set-vdir-url-change'), 'admin OAB URL change seen as context')
@@ -181,7 +183,7 @@ describe('rules on the synthetic fixtures', () => {
       assert.ok(success(id), `${id}: no successful finding`)
     }
     // The IIS side of the SSRF (POSTs to /ecp/y.js) cannot tell where it went: a high attempt per line,
-    // made a success by the hunt's correlation when the same IP goes on (src/hunt/correlate.ts).
+    // made a success by the hunt's correlation when the same IP goes on (src/analysis/correlate.ts).
     const ssrfPosts = run.findings.filter((f) => f.rule === 'exh-iis-proxylogon-static-post')
     assert.ok(ssrfPosts.length > 0)
     assert.ok(ssrfPosts.every((f) => f.outcome === 'attempt' && f.severity === 'high'))
@@ -198,5 +200,9 @@ describe('rules on the synthetic fixtures', () => {
     // The attackers' IPs come from the Volexity/CISA lists, so the IOC engine sees them too.
     const ips = new Set(run.findings.flatMap((f) => f.indicators.ips))
     assert.ok(ips.has('104.140.114.110') && ips.has('167.99.168.251'))
+    // ... as its own findings, through the prefilter the hunt builds from both engines' needles.
+    const iocRules = new Set(run.findings.map((f) => f.rule).filter((r) => r.startsWith('ioc:')))
+    for (const id of ['ioc:ipv4:104.140.114.110', 'ioc:user_agent:antsword/v2.1'])
+      assert.ok(iocRules.has(id), `${id} missing (got ${[...iocRules].join(', ')})`)
   })
 })

@@ -1,23 +1,33 @@
-// Test helper: run every shipped native rule over log files the way a hunt does (parser → prefilter
-// needles → matcher → aggregates), without the hunt's worker pool.
+// Test helper: the shipped native rules and IOCs over log files, through the hunt's own log detectors
+// (hunt/log-detectors.ts, as each log worker builds them) and its per-file scan (scanLogFile: the needle
+// prefilter with the IOCs' needles, then every log-record engine), with the aggregates finished as the
+// hunt's main thread finishes them. No second pipeline: a rule the prefilter hides fails here too.
 import { createReadStream, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Readable } from 'node:stream'
+import { iocContentFiles, loadIocs } from '../../src/content/ioc/load.ts'
 import { loadNativeRules } from '../../src/content/rules/load.ts'
-import { compileRules } from '../../src/detect/native/compile.ts'
-import { createMatcher, finishAggregates } from '../../src/detect/native/match.ts'
+import type { AggregateObservation } from '../../src/detect/native/match.ts'
+import { createLogDetectors, scanLogFile } from '../../src/hunt/log-detectors.ts'
 import type { Finding, ItemError, LogRecord } from '../../src/shared/types.ts'
 import { severityRank } from '../../src/shared/types.ts'
-import { scanLog } from '../../src/sources/logs/index.ts'
 import { REPO_ROOT } from '../helpers/corpus.ts'
 
-const { rules } = loadNativeRules(join(REPO_ROOT, 'content'))
-const { set } = compileRules(rules)
+const content = join(REPO_ROOT, 'content')
+/** What run.ts hands the log workers for a hunt without `--ioc`: the rules and the shipped IOCs. */
+const detectors = createLogDetectors({
+  parsed: {
+    rules: loadNativeRules(content).rules,
+    iocs: loadIocs(iocContentFiles(content), { user: false }).iocs,
+  },
+})
 
 export interface RuleRun {
   findings: Finding[]
   errors: ItemError[]
   records: number
+  /** Lines read from the files (the prefilter makes records of only some of them). */
+  lines: number
 }
 
 export function allFiles(dir: string): string[] {
@@ -30,32 +40,35 @@ export function allFiles(dir: string): string[] {
   return out
 }
 
-/** A rule session: feed streams or records, then `finish()` for the findings. */
+/** A rule session: feed streams (one log file each) or records, then `finish()` for the findings. */
 export function ruleSession() {
-  const matcher = createMatcher(set)
   const findings: Finding[] = []
   const errors: ItemError[] = []
+  const observations: AggregateObservation[] = []
   let records = 0
+  let lines = 0
+  // Records handed in directly (event text the hunt does not read from a log file) skip only the line
+  // prefilter: they go through the same engines.
+  let loose: ReturnType<typeof detectors.forFile> | undefined
   const emit = (f: Finding) => findings.push(f)
   return {
     async scan(stream: Readable, path: string): Promise<void> {
-      await scanLog(stream, path, {
-        // The prefilter the hunt itself runs, so corpus expectations hold for real hunts.
-        needles: (t) => set.prefilterFor(t),
-        onRecord(rec) {
-          records++
-          matcher.match(rec, emit)
-        },
-        onError: (e) => errors.push(e),
-      })
+      const r = await scanLogFile(detectors, stream, path)
+      findings.push(...r.findings)
+      errors.push(...r.errors)
+      observations.push(...r.observations)
+      records += r.summary?.records ?? 0
+      lines += r.summary?.lines ?? 0
     },
     record(rec: LogRecord): void {
       records++
-      matcher.match(rec, emit)
+      loose ??= detectors.forFile()
+      loose.match(rec, emit)
     },
     finish(): RuleRun {
-      findings.push(...finishAggregates(set, matcher.takeObservations()))
-      return { findings, errors, records }
+      if (loose) observations.push(...loose.finish(emit))
+      findings.push(...detectors.finishAggregates(observations))
+      return { findings, errors, records, lines }
     },
   }
 }

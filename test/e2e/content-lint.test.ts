@@ -60,6 +60,41 @@ describe('exhunt content lint', () => {
   })
 })
 
+describe('exhunt content lint on CVE and advice files', () => {
+  function copy(): string {
+    const root = join(tmpDir('exhunt-e2e-content-'), 'content')
+    cpSync(join(REPO_ROOT, 'content'), root, { recursive: true })
+    return root
+  }
+
+  it('fails on a CVE family file with a bad date, a non-CVE id and a missing field', async () => {
+    const root = copy()
+    edit(root, 'cves/proxylogon.yml', /^first_exploited: .*$/m, 'first_exploited: early 2021')
+    edit(root, 'cves/proxyshell.yml', /^cves: \[/m, 'cves: [CVE-21-1, ')
+    edit(root, 'cves/owassrf.yml', /^patched: .*$/m, '')
+    const r = await runCli(['content', 'lint', '--content', root])
+    assert.equal(r.code, 1, r.stdout)
+    assert.match(r.stdout, /^error: cves\/proxylogon\.yml: first_exploited: .*early 2021/m)
+    assert.match(r.stdout, /^error: cves\/proxyshell\.yml: cves\[0\]: 'CVE-21-1' is not a CVE id/m)
+    assert.match(r.stdout, /^error: cves\/owassrf\.yml: patched: patched is required/m)
+    assert.doesNotMatch(r.stdout, /\b0 errors\b/)
+  })
+
+  it('fails on a next-steps.yml that is not YAML, and on one that leaves a verdict without steps', async () => {
+    const root = copy()
+    writeFileSync(join(root, 'advice/next-steps.yml'), 'compromised: [\n  steps: :\n')
+    const bad = await runCli(['content', 'lint', '--content', root])
+    assert.equal(bad.code, 1, bad.stdout)
+    assert.match(bad.stdout, /^error: advice\/next-steps\.yml: not YAML/m)
+
+    const partial = copy()
+    edit(partial, 'advice/next-steps.yml', /^clean:\n(?: .*\n)+/m, '')
+    const r = await runCli(['content', 'lint', '--content', partial])
+    assert.equal(r.code, 1, r.stdout)
+    assert.match(r.stdout, /^error: advice\/next-steps\.yml: clean: no steps/m)
+  })
+})
+
 describe('broken content in a hunt', () => {
   it('is reported in errors[] (also with --only logs) and the hunt goes on', async () => {
     const root = brokenContent()

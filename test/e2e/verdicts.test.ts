@@ -149,7 +149,7 @@ describe('exhunt content lint without proves', () => {
       )
     }
     assert.ok(
-      issues.some((i) => i.message.includes(WEB) && /proves is missing/.test(i.message)),
+      issues.some((i) => i.file === WEB && /proves is missing/.test(i.message)),
       JSON.stringify(issues),
     )
     assert.ok(

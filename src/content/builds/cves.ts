@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import type { ContentIssue } from '../issues.ts'
 
 export interface CveInfo {
   id: string
@@ -30,44 +31,136 @@ function str(v: unknown): string | undefined {
   return undefined
 }
 
-export function loadCveInfo(contentRoot: string): CveInfo[] {
+const KEYS = new Set([
+  'id',
+  'name',
+  'cves',
+  'plants',
+  'first_exploited',
+  'patched',
+  'fixed_in',
+  'references',
+])
+const CVE_RE = /^CVE-\d{4}-\d{4,}$/
+const DATE_RE = /^\d{4}-\d{2}(?:-\d{2})?$/
+
+/** One CVE family file's text → its CveInfo, or undefined with every problem in `issues`. */
+export function parseCveInfo(
+  text: string,
+  file: string,
+  issues: ContentIssue[],
+): CveInfo | undefined {
+  const before = issues.length
+  const err = (path: string, message: string) =>
+    issues.push({ file, path, severity: 'error', message })
+  let doc: unknown
+  try {
+    doc = parse(text)
+  } catch (e) {
+    err('', `not valid YAML: ${(e as Error).message}`)
+    return undefined
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    err('', 'a CVE family file holds one mapping')
+    return undefined
+  }
+  const d = doc as Record<string, unknown>
+  for (const k of Object.keys(d))
+    if (!KEYS.has(k))
+      issues.push({ file, path: k, severity: 'warning', message: `unknown key '${k}'` })
+  const id = str(d.id)
+  if (!id) err('id', 'id is required')
+  else if (!file.endsWith(`/${id}.yml`)) err('id', `file name must be ${id}.yml`)
+  const date = (key: string): string | undefined => {
+    const v = str(d[key])
+    if (v === undefined) err(key, `${key} is required (YYYY-MM-DD, or YYYY-MM)`)
+    else if (!DATE_RE.test(v)) err(key, `${key} '${v}' is not YYYY-MM-DD or YYYY-MM`)
+    return v
+  }
+  const firstExploited = date('first_exploited')
+  const patched = date('patched')
+  const cveList = (key: string, required: boolean): string[] => {
+    const v = d[key]
+    if (v === undefined && !required) return []
+    if (!Array.isArray(v) || (required && v.length === 0)) {
+      err(key, `${key} must be a${required ? ' non-empty' : ''} list of CVE ids`)
+      return []
+    }
+    v.forEach((c, i) => {
+      if (typeof c !== 'string' || !CVE_RE.test(c))
+        err(`${key}[${i}]`, `'${String(c)}' is not a CVE id (CVE-YYYY-NNNN)`)
+    })
+    return v.filter((c): c is string => typeof c === 'string')
+  }
+  const cves = cveList('cves', true)
+  const plants = cveList('plants', false)
+  plants.forEach((c, i) => {
+    if (!cves.includes(c)) err(`plants[${i}]`, `${c} is not one of this family's cves`)
+  })
+  const references = d.references === undefined ? [] : d.references
+  if (!Array.isArray(references) || references.some((r) => typeof r !== 'string'))
+    err('references', 'references must be a list of URLs')
+  if (d.name !== undefined && !str(d.name)) err('name', 'name must be a string')
+  if (d.fixed_in !== undefined && !str(d.fixed_in)) err('fixed_in', 'fixed_in must be a string')
+  if (issues.slice(before).some((i) => i.severity === 'error')) return undefined
+  const info: CveInfo = {
+    id: id!,
+    name: str(d.name) ?? id!,
+    cves,
+    firstExploited: firstExploited!,
+    patched: patched!,
+    references: references as string[],
+    plants,
+  }
+  const fixedIn = str(d.fixed_in)
+  if (fixedIn) info.fixedIn = fixedIn
+  return info
+}
+
+/** Every CVE family of content/cves; a broken file is left out and reported, never silently. */
+export function loadCveInfoChecked(contentRoot: string): {
+  cves: CveInfo[]
+  issues: ContentIssue[]
+} {
   const dir = join(contentRoot, 'cves')
+  const issues: ContentIssue[] = []
   let names: string[]
   try {
     names = readdirSync(dir)
       .filter((n) => n.endsWith('.yml'))
       .sort()
-  } catch {
-    return []
+  } catch (e) {
+    const message = `cannot read the folder: ${(e as Error).message}`
+    return { cves: [], issues: [{ file: 'cves', path: '', severity: 'error', message }] }
   }
-  const out: CveInfo[] = []
+  const cves: CveInfo[] = []
+  const seen = new Set<string>()
   for (const n of names) {
-    let doc: Record<string, unknown>
+    const file = `cves/${n}`
+    let text: string
     try {
-      doc = parse(readFileSync(join(dir, n), 'utf8')) as Record<string, unknown>
-    } catch {
+      text = readFileSync(join(dir, n), 'utf8')
+    } catch (e) {
+      issues.push({
+        file,
+        path: '',
+        severity: 'error',
+        message: `cannot read: ${(e as Error).message}`,
+      })
       continue
     }
-    const id = str(doc?.id)
-    const firstExploited = str(doc?.first_exploited)
-    const patched = str(doc?.patched)
-    if (!id || !firstExploited || !patched || !Array.isArray(doc.cves)) continue
-    const info: CveInfo = {
-      id,
-      name: str(doc.name) ?? id,
-      cves: doc.cves.filter((c): c is string => typeof c === 'string'),
-      firstExploited,
-      patched,
-      references: Array.isArray(doc.references)
-        ? doc.references.filter((r): r is string => typeof r === 'string')
-        : [],
-      plants: Array.isArray(doc.plants)
-        ? doc.plants.filter((c): c is string => typeof c === 'string')
-        : [],
+    const info = parseCveInfo(text, file, issues)
+    if (!info) continue
+    if (seen.has(info.id)) {
+      issues.push({ file, path: 'id', severity: 'error', message: `duplicate id ${info.id}` })
+      continue
     }
-    const fixedIn = str(doc.fixed_in)
-    if (fixedIn) info.fixedIn = fixedIn
-    out.push(info)
+    seen.add(info.id)
+    cves.push(info)
   }
-  return out
+  return { cves, issues }
+}
+
+export function loadCveInfo(contentRoot: string): CveInfo[] {
+  return loadCveInfoChecked(contentRoot).cves
 }

@@ -1,18 +1,14 @@
-// Reads everything the hunt loads (through the same loaders, so a rule they drop is not indexed) and
-// builds the content index; `ruleText` gives one rule as shipped for `exhunt content show`.
+// Builds the content index from the content the hunt loads (loadContent: a rule the loaders drop is not
+// indexed); `ruleText` gives one rule as shipped for `exhunt content show`.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { severityFromScore } from '../../detect/yara/yara-hits.ts'
 import type { Proof, Severity } from '../../shared/types.ts'
-import { loadArtefactRules } from '../artefacts/load-artefact-rules.ts'
-import { loadCveInfo } from '../builds/cves.ts'
-import { type BuildTable, loadBuildTable } from '../builds/load.ts'
+import type { BuildTable } from '../builds/load.ts'
 import { parseCsv } from '../ioc/csv.ts'
-import { iocContentFiles, loadIocs } from '../ioc/load.ts'
-import { loadNativeRules } from '../rules/load.ts'
-import { loadHeuristics } from '../webfile/load-heuristics.ts'
-import { loadYara } from '../yara/load-yara.ts'
+import { type Content, loadContent } from '../load.ts'
+import type { CompiledYara } from '../yara/load-yara.ts'
 import {
   buildContentIndex,
   type ContentIndex,
@@ -34,7 +30,8 @@ function readDoc(root: string, file: string): Record<string, unknown> {
   }
 }
 
-function yamlRules(root: string): YamlRuleInput[] {
+function yamlRules(content: Content): YamlRuleInput[] {
+  const root = content.root
   const out: YamlRuleInput[] = []
   const add = (
     engine: YamlRuleInput['engine'],
@@ -51,15 +48,14 @@ function yamlRules(root: string): YamlRuleInput[] {
       doc: readDoc(root, file),
     })
   }
-  for (const r of loadNativeRules(root).rules) add('native', r, r.file)
-  const heur = loadHeuristics(root)
-  for (const r of heur.rules) add('heuristic', r, r.source.file)
-  for (const r of loadArtefactRules(root).rules.rules) add('artefact', r, r.source.file)
+  for (const r of content.nativeRules ?? []) add('native', r, r.file)
+  for (const r of content.heuristics.rules) add('heuristic', r, r.source.file)
+  for (const r of content.artefactRules.rules) add('artefact', r, r.source.file)
   return out
 }
 
-function yaraRules(root: string): YaraRuleInput[] {
-  const y = loadYara(root, [], { compile: false })
+function yaraRules(y: CompiledYara | undefined): YaraRuleInput[] {
+  if (!y) return []
   const out: YaraRuleInput[] = []
   y.files.forEach((file, i) => {
     for (const r of splitYaraRules(y.sources[i] ?? '')) {
@@ -83,7 +79,7 @@ function yaraRules(root: string): YaraRuleInput[] {
   return out
 }
 
-function iocSets(root: string): IocSetInput[] {
+function iocSets(content: Content): IocSetInput[] {
   const by = new Map<
     string,
     {
@@ -95,7 +91,7 @@ function iocSets(root: string): IocSetInput[] {
       count: number
     }
   >()
-  for (const ioc of loadIocs(iocContentFiles(root), { user: false }).iocs) {
+  for (const ioc of content.iocs.shipped) {
     if (ioc.type === 'known_good_name') continue
     let s = by.get(ioc.type)
     if (!s) {
@@ -130,14 +126,19 @@ export interface LoadedIndex {
   table: BuildTable
 }
 
-export function loadContentIndex(root: string): LoadedIndex {
+/** The index of loaded content (shipped IOCs only: a user's feed is not content). */
+export function contentIndex(content: Content): LoadedIndex {
   const index = buildContentIndex({
-    yaml: yamlRules(root),
-    yara: yaraRules(root),
-    iocs: iocSets(root),
-    families: loadCveInfo(root),
+    yaml: yamlRules(content),
+    yara: yaraRules(content.yara),
+    iocs: iocSets(content),
+    families: content.cves,
   })
-  return { index, table: loadBuildTable(root) }
+  return { index, table: content.builds }
+}
+
+export function loadContentIndex(root: string): LoadedIndex {
+  return contentIndex(loadContent(root).content)
 }
 
 /** The rule as shipped: its YAML file, the one YARA rule out of its file, or an IOC set's rows. */

@@ -1,46 +1,35 @@
 // One parsed YAML document → NativeRule, or every problem in it (file + field path) at once. Pure.
 
-import { provesField } from '../../shared/proves.ts'
 import {
-  CATEGORIES,
-  type Category,
-  LOG_TYPES,
-  type LogType,
-  PHASES,
-  type Phase,
-  SEVERITIES,
-  type Severity,
-} from '../../shared/types.ts'
+  parseRuleHeader,
+  RULE_HEADER_KEYS,
+  type RuleHeaderFormat,
+} from '../../shared/rule-header.ts'
+import { CATEGORIES, LOG_TYPES, type LogType, PHASES, type Phase } from '../../shared/types.ts'
 import type { ContentIssue } from '../issues.ts'
 import { isPlainObject, parseCondition } from './parse-condition.ts'
 import { parseAggregate, parseOutcome, parseTests, stringList } from './parse-parts.ts'
 import { type Condition, type NativeRule, RULE_STATUSES, type RuleStatus } from './rule-types.ts'
 
-const KNOWN_KEYS = new Set([
-  'id',
-  'title',
+const KNOWN_KEYS = new Set<string>([
+  ...RULE_HEADER_KEYS.filter((k) => k !== 'cves' && k !== 'attack'),
+  'classification',
   'status',
-  'level',
-  'category',
-  'proves',
   'phase',
   'source',
   'subtype',
-  'classification',
-  'references',
-  'author',
   'date',
-  'description',
   'match',
   'outcome',
   'aggregate',
   'fields',
-  'tests',
-  'license',
 ])
-const ID_RE = /^exh-[a-z0-9]+(?:-[a-z0-9]+)*$/
-const CVE_RE = /^CVE-\d{4}-\d{4,}$/
-const ATTACK_RE = /^T\d{4}(?:\.\d{3})?$/
+/** Log rules: any category; CVEs and ATT&CK ids under `classification:`. */
+const NATIVE_HEADER: RuleHeaderFormat = {
+  idPrefix: 'exh-',
+  categories: CATEGORIES,
+  classification: true,
+}
 export function validateRuleDoc(
   doc: unknown,
   file: string,
@@ -78,26 +67,10 @@ export function validateRuleDoc(
     return v as T | undefined
   }
 
-  const id = str('id', true)
-  const base = file
-    .replace(/\\/g, '/')
-    .split('/')
-    .pop()
-    ?.replace(/\.ya?ml$/i, '')
-  if (id !== undefined) {
-    if (!ID_RE.test(id)) issue('id', `id '${id}' must be kebab-case and start with 'exh-'`)
-    if (base !== undefined && base !== id)
-      issue('id', `id '${id}' must equal the file name '${base}'`)
-  }
-  const title = str('title', true)
+  const header = parseRuleHeader(doc, file, NATIVE_HEADER, issue)
   const status = oneOf<RuleStatus>('status', RULE_STATUSES, true)
-  const level = oneOf<Severity>('level', SEVERITIES, true)
-  const category = oneOf<Category>('category', CATEGORIES, true)
-  const proves = provesField(doc.proves, issue)
   const phase = oneOf<Phase>('phase', PHASES, false)
-  const author = str('author', false)
   const date = str('date', false)
-  const description = str('description', false)
 
   const source = stringList(doc.source, 'source', issue, true)?.filter((s, i) => {
     if ((LOG_TYPES as readonly string[]).includes(s)) return true
@@ -105,41 +78,6 @@ export function validateRuleDoc(
     return false
   }) as LogType[] | undefined
   const subtype = stringList(doc.subtype, 'subtype', issue, false)?.map((s) => s.toLowerCase())
-
-  let cves: string[] = []
-  let attack: string[] = []
-  if (doc.classification !== undefined) {
-    const c = doc.classification
-    if (!isPlainObject(c))
-      issue('classification', 'classification must be a mapping (cves, attack)')
-    else {
-      for (const k of Object.keys(c)) {
-        if (k !== 'cves' && k !== 'attack')
-          issue(`classification.${k}`, `unknown key '${k}'`, 'warning')
-      }
-      cves = stringList(c.cves, 'classification.cves', issue, false) ?? []
-      cves.forEach((v, i) => {
-        if (!CVE_RE.test(v))
-          issue(`classification.cves[${i}]`, `'${v}' is not a CVE id (CVE-YYYY-NNNN)`)
-      })
-      attack = stringList(c.attack, 'classification.attack', issue, false) ?? []
-      attack.forEach((v, i) => {
-        if (!ATTACK_RE.test(v))
-          issue(
-            `classification.attack[${i}]`,
-            `'${v}' is not an ATT&CK id (T1234 or T1234.001)`,
-            'warning',
-          )
-      })
-    }
-  }
-  const references = stringList(doc.references, 'references', issue, true) ?? []
-  if (doc.references !== undefined && references.length === 0)
-    issue('references', 'give at least one reference')
-  references.forEach((r, i) => {
-    if (!/^https?:\/\//.test(r))
-      issue(`references[${i}]`, 'a reference should be an http(s) URL', 'warning')
-  })
 
   let match: Condition | undefined
   if (doc.match === undefined) issue('match', 'match is required')
@@ -151,22 +89,26 @@ export function validateRuleDoc(
   // IIS lines default to IIS's standard field set; other logs' columns vary, so a line needs its header.
   const tests = parseTests(doc.tests, issue, source?.[0] !== 'iis')
   if (issues.some((i) => i.severity === 'error')) return { issues }
+  const h = header!
   const rule: NativeRule = {
-    id: id!,
-    title: title!,
+    id: h.id,
+    title: h.title,
     status: status!,
-    level: level!,
-    category: category!,
-    proves: proves!,
+    level: h.level,
+    category: h.category,
+    proves: h.proves,
     ...(phase ? { phase } : {}),
     source: source!,
     ...(subtype ? { subtype } : {}),
-    cves,
-    attack,
-    references,
-    ...(author ? { author } : {}),
+    cves: h.cves,
+    attack: h.attack,
+    references: h.references,
+    ...(h.author ? { author: h.author } : {}),
+    ...(h.license ? { license: h.license } : {}),
     ...(date ? { date } : {}),
-    ...(description ? { description } : {}),
+    ...(h.modified ? { modified: h.modified } : {}),
+    ...(h.falsepositives.length ? { falsepositives: h.falsepositives } : {}),
+    ...(h.description ? { description: h.description } : {}),
     match: match!,
     ...(outcome ? { outcome } : {}),
     ...(aggregate ? { aggregate } : {}),

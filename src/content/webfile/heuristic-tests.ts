@@ -12,7 +12,7 @@ export function sampleBytes(s: HeuristicSample): Uint8Array {
 }
 
 /** Failures as `<id>: positive[0] did not fire` lines; empty when every sample behaves. */
-export function runHeuristicTests(h: LoadedHeuristics): string[] {
+export function runHeuristicTests(h: Pick<LoadedHeuristics, 'rules' | 'tests'>): string[] {
   const failures: string[] = []
   for (const rule of h.rules) {
     const t = h.tests.get(rule.id)

@@ -9,8 +9,8 @@ import type {
   HeuristicCondition,
 } from '../../detect/webfile/heuristics.ts'
 import { regexPrefilter } from '../../detect/webfile/regex-prefilter.ts'
-import { provesField } from '../../shared/proves.ts'
-import { SEVERITIES, type Severity } from '../../shared/types.ts'
+import type { ContentIssue } from '../../shared/content-issue.ts'
+import { parseRuleHeader, type RuleHeaderFormat } from '../../shared/rule-header.ts'
 
 export interface HeuristicSample {
   name: string
@@ -22,7 +22,10 @@ export interface HeuristicSample {
 }
 
 export interface LoadedHeuristics extends CompiledHeuristics {
+  /** Errors, `<file>: <message>`: the rule they name is not loaded. */
   problems: string[]
+  /** Warnings (a reference that is no URL, an odd ATT&CK id): the rule is kept. */
+  warnings: string[]
   tests: Map<string, { positive: HeuristicSample[]; negative: HeuristicSample[] }>
 }
 
@@ -119,10 +122,19 @@ function samples(raw: unknown, where: string, problems: string[]): HeuristicSamp
   })
 }
 
+/** Web-file heuristics: category webshell, CVEs and ATT&CK ids at the top. */
+const WEB_HEADER: RuleHeaderFormat = {
+  idPrefix: 'exh-web-',
+  categories: ['webshell'],
+  defaultCategory: 'webshell',
+  classification: false,
+}
+
 export function compileHeuristic(
   doc: Raw,
   rel: string,
   problems: string[],
+  warnings: string[] = [],
 ): {
   rule: CompiledHeuristic
   tests: { positive: HeuristicSample[]; negative: HeuristicSample[] }
@@ -130,38 +142,32 @@ export function compileHeuristic(
   const need = (k: string) => {
     if (doc[k] === undefined) problems.push(`${rel}: ${k} is required`)
   }
-  for (const k of ['id', 'title', 'level', 'match', 'reasons', 'tests']) need(k)
-  const id = String(doc.id ?? '')
-  if (id && !/^exh-web-[a-z0-9-]+$/.test(id))
-    problems.push(`${rel}: id must be exh-web-<kebab-case>`)
-  if (id && !rel.endsWith(`${id}.yml`)) problems.push(`${rel}: file name must be ${id}.yml`)
-  const level = doc.level as Severity
-  if (!SEVERITIES.includes(level))
-    problems.push(`${rel}: level must be one of ${SEVERITIES.join(', ')}`)
-  // A heuristic without `proves` still runs (as a file to review) but is a content error lint reports.
-  const proves = provesField(doc.proves, (_, m) => problems.push(`${rel}: ${m}`)) ?? 'suspicion'
+  for (const k of ['match', 'reasons', 'tests']) need(k)
+  // A heuristic with a header problem (no `proves`, say) is a content error and is not run.
+  const h = parseRuleHeader(doc, rel, WEB_HEADER, (path, message, severity) =>
+    (severity === 'warning' ? warnings : problems).push(`${rel}: ${path}: ${message}`),
+  )
   const reasons = Array.isArray(doc.reasons) ? doc.reasons.map(String) : []
   if (reasons.length === 0) problems.push(`${rel}: reasons needs at least one line`)
   const match = compileCondition(doc.match, `${rel}: match`, problems)
   const tests = (doc.tests ?? {}) as Raw
   const rule: CompiledHeuristic = {
-    id,
-    title: String(doc.title ?? ''),
-    level,
-    proves,
+    id: h?.id ?? String(doc.id ?? ''),
+    title: h?.title ?? String(doc.title ?? ''),
+    level: h?.level ?? 'info',
+    proves: h?.proves ?? 'suspicion',
     match,
     reasons,
     source: {
       engine: 'heuristic',
       file: rel,
-      author: String(doc.author ?? 'exhunt'),
-      license: 'MIT (exhunt)',
+      author: h?.author ?? 'exhunt',
+      license: h?.license ?? 'MIT (exhunt)',
     },
-    cves: Array.isArray(doc.cves) ? doc.cves.map(String) : [],
-    attack: Array.isArray(doc.attack) ? doc.attack.map(String) : [],
+    cves: h?.cves ?? [],
+    attack: h?.attack ?? [],
   }
-  const refs = Array.isArray(doc.references) ? doc.references.map(String) : []
-  if (refs[0]) rule.source.url = refs[0]
+  if (h?.references[0]) rule.source.url = h.references[0]
   if (Array.isArray(doc.extensions)) {
     rule.extensions = new Set(doc.extensions.map((e) => String(e).toLowerCase()))
   }
@@ -177,6 +183,7 @@ export function compileHeuristic(
 export function loadHeuristics(contentRoot: string): LoadedHeuristics {
   const dir = join(contentRoot, 'rules', 'webfile')
   const problems: string[] = []
+  const warnings: string[] = []
   const rules: CompiledHeuristic[] = []
   const tests: LoadedHeuristics['tests'] = new Map()
   let names: string[] = []
@@ -197,11 +204,29 @@ export function loadHeuristics(contentRoot: string): LoadedHeuristics {
       problems.push(`${rel}: not valid YAML: ${(err as Error).message}`)
       continue
     }
-    const { rule, tests: t } = compileHeuristic(doc ?? {}, rel, problems)
+    const before = problems.length
+    const { rule, tests: t } = compileHeuristic(doc ?? {}, rel, problems, warnings)
     if (seen.has(rule.id)) problems.push(`${rel}: duplicate id ${rule.id}`)
+    // A rule with any problem is dropped, never run half-compiled: a broken child compiles to an
+    // empty group, which under `none:` would turn an exclusion into "exclude nothing".
+    if (problems.length > before) continue
     seen.add(rule.id)
     rules.push(rule)
     tests.set(rule.id, t)
   }
-  return { rules, problems, tests }
+  return { rules, problems, warnings, tests }
+}
+
+/** The loader's problem and warning lines (`<file>: <message>`) as content issues. */
+export function heuristicIssues(
+  problems: readonly string[],
+  warnings: readonly string[] = [],
+): ContentIssue[] {
+  const issue = (p: string, severity: 'error' | 'warning'): ContentIssue => {
+    const m = /^(rules\/webfile\/[^:]+): (.*)$/s.exec(p)
+    return m
+      ? { file: m[1]!, path: '', severity, message: m[2]! }
+      : { file: 'rules/webfile', path: '', severity, message: p }
+  }
+  return [...problems.map((p) => issue(p, 'error')), ...warnings.map((w) => issue(w, 'warning'))]
 }

@@ -1,6 +1,7 @@
 // Shapes of the post-exploitation artefact heuristics (content/rules/artefacts/*.yml, format in
 // docs/content-format.md is mirrored by compile-rules.ts) and of what the pure evaluator receives.
 import type { Phase, Proof, RuleSource, Severity } from '../../shared/types.ts'
+import type { XmlDocument } from '../../shared/xml.ts'
 
 /** What a rule looks at: any file, an archive's members, a scheduled task, a config's entries, an IIS vdir. */
 export const ARTEFACT_TARGETS = ['file', 'archive', 'task', 'config', 'iis-vdir'] as const
@@ -38,6 +39,8 @@ export interface ArtefactInput {
   members?: readonly string[]
   /** Decoded text of a task XML or config. */
   text?: string
+  /** That text read as XML (sources/xml/ readXml); parsed from `text` when absent. */
+  xml?: XmlDocument
 }
 
 export type ArtefactCondition =

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../../test/helpers/corpus.ts'
-import { compileArtefactRules } from './compile-rules.ts'
+import { compileArtefactRuleTexts } from '../../content/artefacts/load-artefact-rules.ts'
+import { parseXml } from '../../shared/xml.ts'
 import { configEntries } from './config-entries.ts'
 import { artefactFinding, artefactHits } from './evaluate.ts'
 import { locationsOf, normalisePath } from './location.ts'
@@ -15,7 +16,7 @@ const DIR = join(REPO_ROOT, 'content', 'rules', 'artefacts')
 const files = readdirSync(DIR)
   .filter((n) => n.endsWith('.yml'))
   .map((n) => ({ file: `rules/artefacts/${n}`, text: readFileSync(join(DIR, n), 'utf8') }))
-const compiled = compileArtefactRules(files)
+const compiled = compileArtefactRuleTexts(files)
 
 describe('artefact rules content', () => {
   test('every rule file loads without issues', () => {
@@ -26,25 +27,31 @@ describe('artefact rules content', () => {
     assert.deepEqual(runArtefactRuleTests(compiled.rules), [])
   })
   test('the inline-test runner reports samples that misbehave', () => {
-    const c = compileArtefactRules([
+    const c = compileArtefactRuleTexts([
       {
         file: 'rules/artefacts/exh-art-x.yml',
-        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
+        text: "id: exh-art-x\ntitle: t\nlevel: low\nproves: suspicion\ncategory: post-exploitation\ntarget: file\nreferences: ['https://example.org/x']\nreasons: [r]\nmatch: { ext: [dmp] }\ntests: { positive: [{ path: 'C:\\a.txt' }], negative: [{ path: 'C:\\b.dmp' }] }\n",
       },
     ])
     assert.deepEqual(c.issues, [])
     assert.equal(runArtefactRuleTests(c.rules).length, 2)
   })
   test('a broken rule is reported with file and field, and dropped', () => {
-    const bad = compileArtefactRules([
+    const bad = compileArtefactRuleTexts([
       {
         file: 'rules/artefacts/exh-art-bad.yml',
         text: 'id: exh-art-bad\ntitle: t\nlevel: severe\ncategory: webshell\ntarget: file\nreferences: [x]\nreasons: [r]\nmatch: { name-regex: "(" }\ntests: { positive: [{ path: a }], negative: [{ path: b }] }\n',
       },
     ])
     assert.equal(bad.rules.rules.length, 0)
-    const paths = bad.issues.map((i) => i.path).sort()
-    assert.deepEqual(paths, ['category', 'level', 'match', 'proves'])
+    const paths = bad.issues.map((i) => `${i.severity} ${i.path}`).sort()
+    assert.deepEqual(paths, [
+      'error category',
+      'error level',
+      'error match',
+      'error proves',
+      'warning references[0]',
+    ])
     assert.ok(bad.issues.every((i) => i.file === 'rules/artefacts/exh-art-bad.yml'))
   })
 })
@@ -101,7 +108,7 @@ describe('task and config extraction', () => {
   test('task commands join Command and Arguments, expand env vars, list COM handlers', () => {
     const xml =
       '<Task><Actions><Exec><Command>%windir%\\system32\\cmd.exe</Command><Arguments>/c &quot;%PUBLIC%\\a.bat&quot;</Arguments></Exec><ComHandler><ClassId>{A}</ClassId></ComHandler></Actions></Task>'
-    assert.deepEqual(taskCommands(xml), [
+    assert.deepEqual(taskCommands(parseXml(xml)), [
       'C:\\Windows\\system32\\cmd.exe /c "C:\\Users\\Public\\a.bat"',
       'comhandler {A}',
     ])
@@ -111,7 +118,7 @@ describe('task and config extraction', () => {
       <system.webServer><handlers accessPolicy="Read, Script"><add name="h" path="*.x" verb="*" type="A.B" /></handlers>
       <modules><add name="m" type="Evil.Mod, Evil" /><remove name="WebDAVModule" /></modules>
       <globalModules><add name="g" image="%windir%\\System32\\inetsrv\\x.dll" /></globalModules></system.webServer></configuration>`
-    assert.deepEqual(configEntries(xml), [
+    assert.deepEqual(configEntries(parseXml(xml)), [
       'access\tpolicy=read, script',
       'handler\tname=h\tpath=*.x\tverb=*\ttype=a.b',
       'module\tname=m\ttype=evil.mod, evil',
@@ -122,7 +129,7 @@ describe('task and config extraction', () => {
     const xml = `<globalModules><![CDATA[ <!-- ]]><add name="a" image="&#67;:\\&#x50;rogramData\\a.dll" />
       <!-- <![CDATA[ --><add name="b" image="&#37;windir&#37;\\System32\\inetsrv\\b.dll" />
       <![CDATA[ <add name="hidden" image="D:\\x.dll" /> ]]></globalModules>`
-    assert.deepEqual(configEntries(xml), [
+    assert.deepEqual(configEntries(parseXml(xml)), [
       'globalmodule\tname=a\timage=c:\\programdata\\a.dll',
       'globalmodule\tname=b\timage=c:\\windows\\system32\\inetsrv\\b.dll',
     ])

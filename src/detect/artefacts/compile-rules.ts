@@ -1,9 +1,9 @@
-// Validates and compiles artefact heuristics from their YAML text (the files are read in
-// hunt/scan-artefacts.ts). Every problem is collected with file and field; a rule with an error is dropped.
-import { parse } from 'yaml'
+// Validates and compiles artefact heuristics from their parsed YAML (read and parsed by the loader,
+// content/artefacts/load-artefact-rules.ts). Every problem is collected with file and field; a rule with
+// an error is dropped.
 import type { ContentIssue } from '../../shared/content-issue.ts'
-import { provesField } from '../../shared/proves.ts'
-import { PHASES, type Phase, type Proof, SEVERITIES, type Severity } from '../../shared/types.ts'
+import { parseRuleHeader, type RuleHeaderFormat } from '../../shared/rule-header.ts'
+import { PHASES, type Phase } from '../../shared/types.ts'
 import {
   ARTEFACT_TARGETS,
   type ArtefactSample,
@@ -38,6 +38,14 @@ function samples(
   })
 }
 
+/** Artefact rules: category post-exploitation, CVEs and ATT&CK ids at the top. */
+const ARTEFACT_HEADER: RuleHeaderFormat = {
+  idPrefix: 'exh-art-',
+  categories: ['post-exploitation'],
+  defaultCategory: 'post-exploitation',
+  classification: false,
+}
+
 export function compileArtefactRule(
   doc: Raw,
   file: string,
@@ -48,26 +56,11 @@ export function compileArtefactRule(
 } {
   const err = (path: string, message: string) =>
     issues.push({ file, path, severity: 'error', message })
-  for (const k of [
-    'id',
-    'title',
-    'level',
-    'category',
-    'target',
-    'match',
-    'reasons',
-    'references',
-    'tests',
-  ])
+  for (const k of ['target', 'match', 'reasons', 'tests'])
     if (doc[k] === undefined) err(k, `${k} is required`)
-  const id = String(doc.id ?? '')
-  if (id && !/^exh-art-[a-z0-9-]+$/.test(id)) err('id', 'id must be exh-art-<kebab-case>')
-  if (id && !file.endsWith(`${id}.yml`)) err('id', `file name must be ${id}.yml`)
-  const level = doc.level as Severity
-  if (!SEVERITIES.includes(level)) err('level', `level must be one of ${SEVERITIES.join(', ')}`)
-  const proves: Proof = provesField(doc.proves, err) ?? 'suspicion'
-  if (doc.category !== undefined && doc.category !== 'post-exploitation')
-    err('category', 'category must be post-exploitation')
+  const h = parseRuleHeader(doc, file, ARTEFACT_HEADER, (path, message, severity = 'error') =>
+    issues.push({ file, path, severity, message }),
+  )
   const target = doc.target as ArtefactTarget
   if (!ARTEFACT_TARGETS.includes(target))
     err('target', `target must be one of ${ARTEFACT_TARGETS.join(', ')}`)
@@ -80,27 +73,25 @@ export function compileArtefactRule(
   })
   const reasons = rawReasons.map(String)
   if (reasons.length === 0) err('reasons', 'reasons needs at least one line')
-  const refs = Array.isArray(doc.references) ? doc.references.map(String) : []
-  if (refs.length === 0) err('references', 'at least one reference')
   const tests = (doc.tests ?? {}) as Raw
   const rule: CompiledArtefactRule = {
-    id,
-    title: String(doc.title ?? ''),
-    level,
-    proves,
+    id: h?.id ?? String(doc.id ?? ''),
+    title: h?.title ?? String(doc.title ?? ''),
+    level: h?.level ?? 'info',
+    proves: h?.proves ?? 'suspicion',
     target,
-    attack: Array.isArray(doc.attack) ? doc.attack.map(String) : [],
+    attack: h?.attack ?? [],
     match: compileCondition(doc.match, file, 'match', issues),
     reasons,
     source: {
       engine: 'heuristic',
       file,
-      author: String(doc.author ?? 'exhunt'),
-      license: 'MIT (exhunt)',
+      author: h?.author ?? 'exhunt',
+      license: h?.license ?? 'MIT (exhunt)',
     },
   }
   if (phase) rule.phase = phase
-  if (refs[0]) rule.source.url = refs[0]
+  if (h?.references[0]) rule.source.url = h.references[0]
   return {
     rule,
     tests: {
@@ -110,27 +101,15 @@ export function compileArtefactRule(
   }
 }
 
-/** `files`: content-root-relative file name and YAML text of each rule. */
-export function compileArtefactRules(files: readonly { file: string; text: string }[]): {
+/** `docs`: content-root-relative file name and parsed YAML document of each rule. */
+export function compileArtefactRules(docs: readonly { file: string; doc: unknown }[]): {
   rules: CompiledArtefactRules
   issues: ContentIssue[]
 } {
   const issues: ContentIssue[] = []
   const out: CompiledArtefactRules = { rules: [], tests: new Map() }
   const seen = new Set<string>()
-  for (const { file, text } of files) {
-    let doc: unknown
-    try {
-      doc = parse(text)
-    } catch (e) {
-      issues.push({
-        file,
-        path: '',
-        severity: 'error',
-        message: `not valid YAML: ${(e as Error).message}`,
-      })
-      continue
-    }
+  for (const { file, doc } of docs) {
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
       issues.push({ file, path: '', severity: 'error', message: 'a rule file holds one mapping' })
       continue

@@ -1,6 +1,7 @@
 // Compiles and evaluates the condition tree of an artefact rule. Leaves are cheap to test; derived views
 // (location classes, task commands, config entries, the head as text) are computed once per item.
 import type { ContentIssue } from '../../shared/content-issue.ts'
+import { parseXml, type XmlDocument } from '../../shared/xml.ts'
 import {
   type ArtefactCondition,
   type ArtefactInput,
@@ -93,6 +94,7 @@ export class ItemView {
   #headText?: string
   #commands?: string[]
   #entries?: string[]
+  #xml?: XmlDocument
   #members?: string[]
   constructor(input: ArtefactInput) {
     this.input = input
@@ -119,12 +121,20 @@ export class ItemView {
       .toLowerCase()
     return this.#headText
   }
+  /** The task or config as read (sources/xml/), else its text parsed here (rule tests, library callers). */
+  get xml(): XmlDocument | undefined {
+    if (this.input.text === undefined) return undefined
+    this.#xml ??= this.input.xml ?? parseXml(this.input.text)
+    return this.#xml
+  }
   get commands(): string[] {
-    this.#commands ??= this.input.text ? taskCommands(this.input.text) : []
+    const xml = this.xml
+    this.#commands ??= xml ? taskCommands(xml) : []
     return this.#commands
   }
   get entries(): string[] {
-    this.#entries ??= this.input.text ? configEntries(this.input.text) : []
+    const xml = this.xml
+    this.#entries ??= xml ? configEntries(xml) : []
     return this.#entries
   }
   get members(): string[] {

@@ -2,12 +2,11 @@
 // rules can match them with one regex: native modules (<globalModules>, where the IIS backdoors ESET
 // described are registered: "Anatomy of native IIS malware", 2021), managed modules (<modules>,
 // <httpModules>), handler mappings (<handlers>, <httpHandlers>) and the handlers' accessPolicy.
-// Format: `<kind>\t<attr>=<value>\t...`, values lowercased with environment variables expanded.
-import { decodeXmlText, stripXmlNonMarkup } from '../../shared/xml-text.ts'
+// Format: `<kind>\t<attr>=<value>\t...`, values lowercased with environment variables expanded. The XML
+// is read once by shared/xml.ts (references decoded, comments and CDATA skipped as IIS's reader does).
+import { localName, walkXml, type XmlDocument } from '../../shared/xml.ts'
 import { normalisePath } from './location.ts'
 
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g
-const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 const CONTAINERS: Record<string, string> = {
   globalmodules: 'globalmodule',
   modules: 'module',
@@ -17,40 +16,32 @@ const CONTAINERS: Record<string, string> = {
 }
 const KEEP = ['name', 'path', 'verb', 'type', 'modules', 'scriptprocessor', 'image', 'precondition']
 
-function attrs(src: string): Map<string, string> {
+function attrs(raw: Record<string, string>): Map<string, string> {
   const out = new Map<string, string>()
-  for (const m of src.matchAll(ATTR)) {
-    const k = m[1]!.toLowerCase()
-    let v = decodeXmlText(m[2] ?? m[3] ?? '').toLowerCase()
+  for (const [key, value] of Object.entries(raw)) {
+    const k = key.toLowerCase()
+    let v = value.toLowerCase()
     if (k === 'image' || k === 'scriptprocessor') v = normalisePath(v).replace(/\//g, '\\')
     out.set(k, v)
   }
   return out
 }
 
-export function configEntries(xml: string): string[] {
-  const text = stripXmlNonMarkup(xml)
+export function configEntries(doc: XmlDocument): string[] {
   const out: string[] = []
-  const stack: string[] = []
-  for (const m of text.matchAll(TAG)) {
-    const [, close, rawName, attrSrc, selfClose] = m
-    const name = rawName!.toLowerCase()
-    if (close) {
-      const i = stack.lastIndexOf(name)
-      if (i >= 0) stack.length = i
-      continue
-    }
-    const a = attrs(attrSrc ?? '')
-    const parent = stack[stack.length - 1]
+  walkXml(doc.roots, (el, ancestors) => {
+    const name = localName(el)
+    const parent = ancestors[ancestors.length - 1]
+    const kind = parent ? CONTAINERS[localName(parent)] : undefined
+    if (name !== 'handlers' && !(kind && name === 'add')) return
+    const a = attrs(el.attrs)
     if (name === 'handlers' && a.has('accesspolicy'))
       out.push(`access\tpolicy=${a.get('accesspolicy')}`)
-    const kind = parent ? CONTAINERS[parent] : undefined
     if (kind && name === 'add') {
       const parts = [kind]
       for (const k of KEEP) if (a.has(k)) parts.push(`${k}=${a.get(k)}`)
       out.push(parts.join('\t'))
     }
-    if (!selfClose) stack.push(name)
-  }
+  })
   return out
 }

@@ -10,15 +10,20 @@ import type {
   CompiledArtefactRule,
   CompiledArtefactRules,
 } from './artefact-rule.ts'
-import { evalCondition, ItemView } from './condition.ts'
+import { artefactEngine } from './engine.ts'
 
+/** The rules of one target that hold for the item, through the artefact engine (rule tests, unit tests). */
 export function artefactHits(
   rules: CompiledArtefactRules,
   target: ArtefactTarget,
   input: ArtefactInput,
 ): CompiledArtefactRule[] {
-  const view = new ItemView(input)
-  return rules.rules.filter((r) => r.target === target && evalCondition(r.match, view))
+  const out: CompiledArtefactRule[] = []
+  artefactEngine
+    .compile(rules)
+    .session()
+    .match({ targets: [target], input }, (r) => out.push(r))
+  return out
 }
 
 export interface ArtefactContext {

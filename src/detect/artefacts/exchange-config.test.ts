@@ -7,13 +7,13 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { corpusSkip, REPO_ROOT } from '../../../test/helpers/corpus.ts'
 import { E16_IIS, exchangeConfigFiles } from '../../../test/helpers/exchange-tree.ts'
+import { compileArtefactRuleTexts } from '../../content/artefacts/load-artefact-rules.ts'
 import { severityRank } from '../../shared/types.ts'
 import type { CompiledArtefactRule } from './artefact-rule.ts'
-import { compileArtefactRules } from './compile-rules.ts'
 import { artefactHits } from './evaluate.ts'
 
 const DIR = join(REPO_ROOT, 'content', 'rules', 'artefacts')
-const { rules } = compileArtefactRules(
+const { rules } = compileArtefactRuleTexts(
   readdirSync(DIR)
     .filter((n) => n.endsWith('.yml'))
     .map((n) => ({ file: `rules/artefacts/${n}`, text: readFileSync(join(DIR, n), 'utf8') })),

@@ -11,6 +11,7 @@ export {
 } from './artefact-rule.ts'
 export { compileArtefactRules } from './compile-rules.ts'
 export { configEntries } from './config-entries.ts'
+export { type ArtefactItem, artefactEngine } from './engine.ts'
 export { type ArtefactContext, artefactFinding, artefactHits } from './evaluate.ts'
 export { locationsOf, normalisePath } from './location.ts'
 export { archiveKind, containerKind, isMinidump } from './magic.ts'

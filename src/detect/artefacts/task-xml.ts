@@ -1,12 +1,9 @@
 // Scheduled task definitions (C:\Windows\System32\Tasks\**, Task Scheduler XML schema,
 // learn.microsoft.com/windows/win32/taskschd/task-scheduler-schema): what each <Exec> action runs, as one
-// command line per action with environment variables expanded, and the ComHandler actions by CLSID.
-import { decodeXmlText } from '../../shared/xml-text.ts'
+// command line per action with environment variables expanded, and the ComHandler actions by CLSID. The
+// XML is read once by shared/xml.ts (references, CDATA, comments as Task Scheduler reads them).
+import { findXml, localName, walkXml, type XmlDocument, type XmlElement } from '../../shared/xml.ts'
 
-const EXEC = /<Exec\b[^>]*>([\s\S]*?)<\/Exec\s*>/gi
-const COMMAND = /<Command\b[^>]*>([\s\S]*?)<\/Command\s*>/i
-const ARGS = /<Arguments\b[^>]*>([\s\S]*?)<\/Arguments\s*>/i
-const COM = /<ClassId\b[^>]*>([\s\S]*?)<\/ClassId\s*>/gi
 const ENV: [RegExp, string][] = [
   [/%(?:programdata|allusersprofile)%/gi, 'C:\\ProgramData'],
   [/%public%/gi, 'C:\\Users\\Public'],
@@ -15,15 +12,6 @@ const ENV: [RegExp, string][] = [
   [/%(?:temp|tmp)%/gi, 'C:\\Windows\\Temp'],
 ]
 
-/** Element text: references decoded outside CDATA sections, CDATA taken literally (XML 1.0 §2.7). */
-function text(s: string): string {
-  return s
-    .split(/<!\[CDATA\[([\s\S]*?)\]\]>/)
-    .map((part, i) => (i % 2 ? part : decodeXmlText(part)))
-    .join('')
-    .trim()
-}
-
 function expand(s: string): string {
   if (!s.includes('%')) return s
   let out = s
@@ -31,21 +19,27 @@ function expand(s: string): string {
   return out
 }
 
+/** The text of the first `local` element under `el` (Command, Arguments), trimmed as Task Scheduler does. */
+function textOf(el: XmlElement, local: string): string {
+  return findXml(el.children, local)?.text.trim() ?? ''
+}
+
 /** One line per action: `<command> <arguments>` for Exec, `comhandler <clsid>` for COM handlers. */
-export function taskCommands(xml: string): string[] {
-  const out: string[] = []
-  for (const m of xml.matchAll(EXEC)) {
-    const body = m[1] ?? ''
-    const cmd = text(COMMAND.exec(body)?.[1] ?? '')
-    const args = text(ARGS.exec(body)?.[1] ?? '')
-    out.push(expand(args ? `${cmd} ${args}` : cmd))
-  }
-  for (const m of xml.matchAll(COM)) out.push(`comhandler ${text(m[1] ?? '')}`)
-  return out
+export function taskCommands(doc: XmlDocument): string[] {
+  const exec: string[] = []
+  const com: string[] = []
+  walkXml(doc.roots, (el) => {
+    const name = localName(el)
+    if (name === 'exec') {
+      const cmd = textOf(el, 'command')
+      const args = textOf(el, 'arguments')
+      exec.push(expand(args ? `${cmd} ${args}` : cmd))
+    } else if (name === 'classid') com.push(`comhandler ${el.text.trim()}`)
+  })
+  return [...exec, ...com]
 }
 
 /** `<URI>` of the task (its name as Task Scheduler shows it), when present. */
-export function taskUri(xml: string): string | undefined {
-  const m = /<URI\b[^>]*>([\s\S]*?)<\/URI\s*>/i.exec(xml)
-  return m ? text(m[1] ?? '') : undefined
+export function taskUri(doc: XmlDocument): string | undefined {
+  return findXml(doc.roots, 'uri')?.text.trim()
 }

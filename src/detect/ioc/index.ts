@@ -1,10 +1,10 @@
 // The IOC engine: compile indicators once, then test log records and files. Pure (no I/O).
 import type { Finding, LogRecord, LogType } from '../../shared/types.ts'
-import { iocFinding, ruleId } from './finding.ts'
-import { Folder } from './fold.ts'
-import { compileFileIocs, type FileInfo } from './match-file.ts'
-import { compileRecordIocs } from './match-record.ts'
+import { iocFileEngine, iocRecordEngine } from './engine.ts'
+import type { FileInfo } from './match-file.ts'
 import type { Ioc } from './types.ts'
+
+export { iocFileEngine, iocRecordEngine } from './engine.ts'
 
 export type { FileInfo } from './match-file.ts'
 export { normaliseUa } from './match-record.ts'
@@ -20,41 +20,19 @@ export interface IocMatcher {
   readonly count: number
 }
 
+/** Both IOC engines over one indicator list, as one matcher (one fold state across files until `flush`). */
 export function compileIocs(iocs: readonly Ioc[]): IocMatcher {
-  const records = compileRecordIocs(iocs)
-  const files = compileFileIocs(iocs)
-  const folder = new Folder()
+  const records = iocRecordEngine.compile(iocs)
+  const files = iocFileEngine.compile(iocs).session()
+  let session = records.session()
   return {
     count: iocs.length,
-    needlesFor: () => records.needles,
-    matchRecord(rec, emit) {
-      records.match(rec, (ioc, ctx) => {
-        folder.offer(
-          ruleId(ioc),
-          rec.path,
-          () =>
-            iocFinding(
-              ioc,
-              { ...ctx, path: rec.path, line: rec.line, time: rec.time, evidence: rec.raw },
-              false,
-            ),
-          emit,
-        )
-      })
+    needlesFor: (t) => records.needlesFor(t),
+    matchRecord: (rec, emit) => session.match(rec, emit),
+    matchFile: (file, emit) => files.match(file, emit),
+    flush(emit) {
+      session.finish(emit)
+      session = records.session()
     },
-    matchFile(file, emit) {
-      files.match(file, (ioc, ctx) => {
-        const f = iocFinding(ioc, { ...ctx, path: file.path, evidence: ctx.matched }, true)
-        f.indicators.paths = [file.windowsPath ?? file.path]
-        f.file = {
-          size: file.size ?? 0,
-          ...(file.sha256 ? { sha256: file.sha256 } : {}),
-          ...(file.sha1 ? { sha1: file.sha1 } : {}),
-          ...(file.md5 ? { md5: file.md5 } : {}),
-        }
-        emit(f)
-      })
-    },
-    flush: (emit) => folder.flush(emit),
   }
 }

@@ -1,6 +1,6 @@
 // Evaluates our web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) on one file.
 import type { Proof, RuleSource, Severity } from '../../shared/types.ts'
-import type { WebFileInfo, WebHit } from './hit.ts'
+import type { WebFileInfo, WebFileInput, WebHit } from './hit.ts'
 import {
   type LiteralIndex,
   literalIndex,
@@ -43,15 +43,7 @@ export interface CompiledHeuristics {
   rules: CompiledHeuristic[]
 }
 
-export interface HeuristicInput {
-  file: WebFileInfo
-  bytes: Uint8Array
-  text: string
-  /** Lowercased text, computed once per file for `contains`. */
-  lower: string
-  /** `text` was decoded from `bytes` as UTF-8: the regexes' literals are then looked for in the bytes. */
-  utf8?: boolean
-}
+export type HeuristicInput = WebFileInput
 
 interface EvalState {
   excerpt?: string

@@ -48,3 +48,16 @@ export function webFileInfo(
   if (windowsPath !== undefined) out.windowsPath = windowsPath
   return out
 }
+
+/** One web file as the web-file engines (YARA, heuristics) read it: bytes, decoded text, facts. */
+export interface WebFileInput {
+  file: WebFileInfo
+  bytes: Uint8Array
+  text: string
+  /** Lowercased text, computed once per file for `contains`. */
+  lower: string
+  /** `text` was decoded from `bytes` as UTF-8: the regexes' literals are then looked for in the bytes. */
+  utf8?: boolean
+  /** How `text` was decoded (`utf-8`, `utf-16le`, ...). */
+  encoding?: string
+}

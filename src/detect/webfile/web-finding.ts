@@ -55,7 +55,7 @@ export function webFileFinding(
   const serious = severityRank(top.severity) >= severityRank('medium')
   const paths = [file.windowsPath ?? file.path]
   if (loc) paths.push(loc.urlPath)
-  // The page a compiled file came from: hunt/correlate.ts links the log requests to it.
+  // The page a compiled file came from: analysis/correlate.ts links the log requests to it.
   for (const u of file.compiledUrls ?? []) if (!paths.includes(u)) paths.push(u)
   const excerpt = top.excerpt ?? hits.find((h) => h.excerpt)?.excerpt ?? ''
   const facts: FileFacts = { size: file.size }

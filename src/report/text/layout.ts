@@ -1,4 +1,5 @@
 // Plain-text layout helpers: terminal-safe strings, wrapping, shortening, aligned columns.
+import { num } from '../../analysis/numbers.ts'
 
 /** C0/C1 controls (ESC included) from evidence would drive the reader's terminal: show them as \xNN. */
 export function clean(s: string): string {
@@ -55,21 +56,6 @@ export function pad(s: string, n: number, visible = s.length): string {
 export function ts(iso: string | undefined): string {
   if (!iso) return '-'
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
-}
-
-export function bytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let v = n
-  let i = 0
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000
-    i++
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
-}
-
-export function num(n: number): string {
-  return n.toLocaleString('en-US')
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

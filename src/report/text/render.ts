@@ -1,13 +1,14 @@
 // The report for a human at a terminal: the answer first, then why, then the detail.
 import { createColors } from 'picocolors'
-import { logLabel } from '../../hunt/coverage.ts'
+import { logLabel } from '../../analysis/coverage.ts'
+import { byTime, groupByRule } from '../../analysis/group.ts'
+import { bytes, num } from '../../analysis/numbers.ts'
+import { unreadSentence } from '../../analysis/unread-words.ts'
 import type { Finding, HuntReport, Severity, Verdict } from '../../shared/types.ts'
 import { type Advice, nextSteps } from '../advice.ts'
 import { fieldsLine } from '../fields.ts'
-import { byTime, groupByRule } from '../group.ts'
-import { unreadSentence } from '../unread.ts'
 import { MAX_ERRORS_SHOWN, TOP_GROUPS, VERDICT_HEADLINE } from '../words.ts'
-import { bytes, num, plural, shorten, table, ts, wrap } from './layout.ts'
+import { plural, shorten, table, ts, wrap } from './layout.ts'
 
 export interface TextOptions {
   color?: boolean
@@ -212,8 +213,9 @@ export function renderText(r: HuntReport, opts: TextOptions = {}): string {
       out.push(`  …and ${r.errors.length - MAX_ERRORS_SHOWN} more (see --format json)`)
   }
 
-  head('What to do next')
-  nextSteps(r, opts.advice).forEach((step, i) => {
+  const steps = nextSteps(r, opts.advice)
+  if (steps.length > 0) head('What to do next')
+  steps.forEach((step, i) => {
     const n = `${i + 1}.`.padEnd(3)
     out.push(...wrap(step, width, `  ${n} `, '      '))
   })

@@ -1,6 +1,6 @@
 // "N event log files not read (…)": one sentence per coverage.unread entry, shared by text and HTML.
 import type { UnreadEntry } from '../shared/types.ts'
-import { bytes, num } from './text/layout.ts'
+import { bytes, num } from './numbers.ts'
 
 const NOUN: Record<string, [string, string]> = {
   evtx: ['event log file', 'event log files'],

@@ -1,9 +1,9 @@
 // Who did what when: first/last seen per attacker IP and per attack phase. Pure.
 
-import { byTime } from '../report/group.ts'
 import type { Category, Finding, Phase, Severity, TimelineEntry } from '../shared/types.ts'
 import { PHASES, severityRank } from '../shared/types.ts'
 import { countEvents } from './events.ts'
+import { byTime } from './group.ts'
 
 const MAX_IDS = 20
 const LOW = severityRank('low')

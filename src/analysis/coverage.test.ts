@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { REPO_ROOT } from '../../test/helpers/corpus.ts'
+import { loadContent } from '../content/load.ts'
+import { decide } from '../hunt/decide.ts'
 import type { CoverageEntry } from '../shared/types.ts'
 import { coverageWarnings, type ExposureWindow } from './coverage.ts'
-import { decide } from './decide.ts'
 
 const PL_CVES = ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065']
 const PL: ExposureWindow[] = [
@@ -100,8 +101,10 @@ describe('coverageWarnings: exploitation windows', () => {
   test('windows come from content/cves only (no built-in list)', () => {
     const entries = [e('iis', '2021-03-02T00:00:00Z', '2021-03-04T00:00:00Z')]
     assert.deepEqual(coverageWarnings(entries), [])
+    const { content } = loadContent(join(REPO_ROOT, 'content'), { yara: false })
     const d = decide({
-      contentRoot: join(REPO_ROOT, 'content'),
+      builds: content.builds,
+      cves: content.cves,
       findings: [],
       summaries: [
         {

@@ -1,4 +1,5 @@
-// The content version stamp every report carries.
+// The content version stamp every report carries, computed once per loadContent (no process-wide cache:
+// a long-lived process that reloads edited content gets the new stamp).
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -11,11 +12,8 @@ function listFiles(dir: string, out: string[]): void {
   }
 }
 
-let versionCache: { root: string; version: string } | undefined
-
 /** `<package version>+<12 hex of the content's sha256>`: two reports with the same stamp ran the same rules. */
 export function contentVersion(contentRoot: string, packageVersion: string): string {
-  if (versionCache?.root === contentRoot) return versionCache.version
   const files: string[] = []
   listFiles(contentRoot, files)
   const h = createHash('sha256')
@@ -24,7 +22,5 @@ export function contentVersion(contentRoot: string, packageVersion: string): str
     h.update('\0')
     h.update(readFileSync(f))
   }
-  const version = `${packageVersion}+${h.digest('hex').slice(0, 12)}`
-  versionCache = { root: contentRoot, version }
-  return version
+  return `${packageVersion}+${h.digest('hex').slice(0, 12)}`
 }

@@ -127,3 +127,31 @@ function cap(s: string): string {
 function joinAnd(xs: string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`
 }
+
+/** What coverage needs of one log file's summary (sources/logs LogFileSummary has these and more). */
+export interface LogFileCounts {
+  logType: CoverageEntry['logType'] | null
+  bytes: number
+  lines: number
+  oldest?: string
+  newest?: string
+}
+
+/** One coverage entry per log type: files, bytes, lines and the time span read, by type name. */
+export function coverageEntries(summaries: readonly LogFileCounts[]): CoverageEntry[] {
+  const by = new Map<string, CoverageEntry>()
+  for (const s of summaries) {
+    if (!s.logType) continue
+    let e = by.get(s.logType)
+    if (!e) {
+      e = { logType: s.logType, files: 0, bytes: 0, lines: 0 }
+      by.set(s.logType, e)
+    }
+    e.files++
+    e.bytes += s.bytes
+    e.lines += s.lines
+    if (s.oldest && (!e.oldest || s.oldest < e.oldest)) e.oldest = s.oldest
+    if (s.newest && (!e.newest || s.newest > e.newest)) e.newest = s.newest
+  }
+  return [...by.values()].sort((a, b) => a.logType.localeCompare(b.logType))
+}

@@ -1,8 +1,8 @@
 // Findings grouped by rule: the unit a responder reads in reasons, summaries and tables.
 
-import { countEvents } from '../hunt/events.ts'
 import type { Finding, Outcome, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
+import { countEvents } from './events.ts'
 
 export interface RuleGroup {
   rule: string
@@ -70,4 +70,12 @@ export function byTime(a: Finding, b: Finding): number {
   if (a.time) return -1
   if (b.time) return 1
   return 0
+}
+
+/** The report's finding order: most severe first, then by time; untimed last within their severity, by id. */
+export function bySeverityThenTime(a: Finding, b: Finding): number {
+  const s = severityRank(b.severity) - severityRank(a.severity)
+  if (s !== 0) return s
+  if (a.time && b.time) return a.time < b.time ? -1 : a.time > b.time ? 1 : 0
+  return a.time ? -1 : b.time ? 1 : a.id.localeCompare(b.id)
 }

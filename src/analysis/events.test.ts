@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { finding } from '../report/fixtures.test-helper.ts'
-import { groupByRule } from '../report/group.ts'
 import type { Finding } from '../shared/types.ts'
 import { correlate } from './correlate.ts'
 import { countEvents } from './events.ts'
+import { groupByRule } from './group.ts'
 import { buildTimeline } from './timeline.ts'
 
 const IP = '104.140.114.110'
@@ -89,7 +89,7 @@ describe('events are requests, not findings', () => {
 
 describe('events on the demo evidence', () => {
   test('104.140.114.110 sent 6 requests, logged by IIS and HttpProxy: 6 events, not 67 findings', async () => {
-    const { hunt } = await import('./run.ts')
+    const { hunt } = await import('../hunt/run.ts')
     const { REPO_ROOT } = await import('../../test/helpers/corpus.ts')
     const { join } = await import('node:path')
     const report = await hunt({

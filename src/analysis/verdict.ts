@@ -1,12 +1,12 @@
 // The one-word answer and the sentences behind it. Pure: findings, exposure and what was examined in,
 // verdict out. It reads only what each finding's rule declares it `proves` (content) and its outcome:
 // never severity, category or rule ids.
-import { groupByRule, type RuleGroup } from '../report/group.ts'
-import { unreadCount, unreadSize } from '../report/unread.ts'
-import { installAdvice } from '../report/updates.ts'
 import type { Exposure, Finding, Proof, Verdict } from '../shared/types.ts'
 import { PROOFS } from '../shared/types.ts'
 import { type Examined, examinedNothing } from './examined.ts'
+import { groupByRule, type RuleGroup } from './group.ts'
+import { unreadCount, unreadSize } from './unread-words.ts'
+import { installAdvice } from './updates.ts'
 
 const MAX_REASONS = 8
 
@@ -32,7 +32,7 @@ export function proofRank(p: Proof): number {
 /**
  * What a finding proves for the verdict: its rule's `proves` is the most it can show, and a finding whose
  * outcome is `attempt` (the server refused, the request went nowhere) shows at most an attempt.
- * Correlation turns attempts into successes before this runs (hunt/correlate.ts).
+ * Correlation turns attempts into successes before this runs (analysis/correlate.ts).
  */
 export function effectiveProof(f: Pick<Finding, 'proves' | 'outcome'>): Proof {
   if (f.outcome === 'attempt' && proofRank(f.proves) > proofRank('attempt')) return 'attempt'

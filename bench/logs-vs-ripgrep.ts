@@ -2,11 +2,23 @@
 // Exchange log set (bench/gen-logs.ts), page cache warm. Checks recall of the planted lines first.
 // Run: npx tsx bench/logs-vs-ripgrep.ts [--size 1G] [--runs 3]
 import { spawnSync } from 'node:child_process'
-import { closeSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { generateLogSet, type LogSet, parseSize, plantedSummary } from './gen-logs.ts'
-import { exhuntReady, huntArgs, ROOT, readReport } from './lib/exhunt-cli.ts'
+import { EXHUNT, exhuntReady, huntArgs, ROOT, readReport } from './lib/exhunt-cli.ts'
 import { FIXED_PATTERNS, ruleLogPatterns } from './lib/log-patterns.ts'
 import { type Timed, timeRuns } from './lib/measure.ts'
 import { machineLine } from './lib/sysinfo.ts'
@@ -79,6 +91,48 @@ function checkRg(set: LogSet, patterns: string, counts: string): string {
   return `rg: ${hit}/${set.planted.length} planted lines matched by the patterns; ${short} file(s) with fewer hits than plants`
 }
 
+const CORPUS = process.env.EXHUNT_CORPUS ?? '/work/shared/corpus'
+/** A few web files, as a drive holds them beside its logs: Exchange pages and two web shells. */
+const WEB_FILES: [string, string][] = [
+  [
+    'webshells/benign/mono-xsp',
+    'C/Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth',
+  ],
+  ['webshells/malicious/dev', 'C/inetpub/wwwroot/aspnet_client/system_web'],
+]
+const WEB_PER_SET = [6, 2]
+
+/**
+ * The log set as a drive (hard links, no copy) plus a few web files, for the default hunt (logs and
+ * files): what a mounted Exchange disk with 1 GB of logs and a handful of pages looks like.
+ */
+function driveWithWebFiles(set: LogSet, files: readonly string[]): { dir: string; web: string[] } {
+  const dir = `${set.dir}-drive`
+  rmSync(dir, { recursive: true, force: true })
+  for (const f of files) {
+    const to = join(dir, relative(set.dir, f))
+    mkdirSync(dirname(to), { recursive: true })
+    linkSync(f, to)
+  }
+  const web: string[] = []
+  WEB_FILES.forEach(([from, to], i) => {
+    const src = join(CORPUS, from)
+    const names = existsSync(src)
+      ? readdirSync(src, { recursive: true, encoding: 'utf8' })
+          .filter((n) => /\.(aspx|ashx|asmx|asp)$/i.test(n))
+          .sort()
+          .slice(0, WEB_PER_SET[i])
+      : []
+    for (const n of names) {
+      const target = join(dir, to, n.slice(n.lastIndexOf('/') + 1))
+      mkdirSync(dirname(target), { recursive: true })
+      copyFileSync(join(src, n), target)
+      web.push(target)
+    }
+  })
+  return { dir, web }
+}
+
 function checkExhunt(set: LogSet, reportPath: string): string {
   const report = readReport(reportPath)
   const text = report.findings
@@ -132,6 +186,29 @@ export async function benchLogs(size: number, runs: number, label: string): Prom
       bytes: size,
       files: files.length,
       note: 'pending',
+    })
+  }
+
+  if (ready.ok) {
+    // The default hunt: logs and files, a few web files beside the logs (YARA compiled for them).
+    const drive = driveWithWebFiles(set, files)
+    const webBytes = drive.web.reduce((n, f) => n + statSync(f).size, 0)
+    const dout = '/tmp/exhunt-bench-default.json'
+    const args = [EXHUNT, 'hunt', drive.dir, '--format', 'json', '--no-progress', '-o', dout]
+    const timed = await timeRuns(runs, process.execPath, args)
+    const shells = readReport(dout).findings.filter((f) =>
+      f.source.path.includes('aspnet_client'),
+    ).length
+    const dev = drive.web.filter((f) => f.includes('aspnet_client')).length
+    checks.push(
+      `${checkExhunt({ ...set, dir: drive.dir }, dout).replace('exhunt:', 'exhunt default hunt:')}; web files ${drive.web.length}, shells flagged ${shells}/${dev}`,
+    )
+    rows.push({
+      tool: `exhunt hunt (default: logs + ${drive.web.length} web files)`,
+      bytes: size + webBytes,
+      files: files.length + drive.web.length,
+      timed,
+      note: 'YARA compiled',
     })
   }
 

@@ -3,7 +3,11 @@
 // or stored as JSON, into any output format. Errors that stop a run are `ExhuntError`s with an
 // `EXH_ERR_*` code (docs/errors.md); problems with single items are `report.errors`.
 export type { BatchEntry } from './analysis/batch-entry.ts'
+export type { Content, LoadContentOptions, LoadedContent } from './content/load.ts'
+export { loadContent } from './content/load.ts'
 export { huntBatch } from './hunt/batch.ts'
+export type { Hunter, HunterOptions } from './hunt/hunter.ts'
+export { createHunter } from './hunt/hunter.ts'
 export type { HuntOptions, HuntProgress } from './hunt/run.ts'
 export { DEFAULT_MAX_FILE_BYTES, hunt } from './hunt/run.ts'
 export type { BatchRenderOptions } from './report/batch.ts'

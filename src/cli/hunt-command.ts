@@ -35,6 +35,8 @@ export interface HuntCliOptions {
   workers?: number
   maxFileSize?: number
   content?: string
+  /** `--cache DIR`: web-file results kept across hunts. */
+  cache?: string
   verbose?: boolean
   progress: boolean
   color?: boolean
@@ -95,6 +97,7 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
       workers: o.workers,
       maxFileBytes: o.maxFileSize ?? DEFAULT_MAX_FILE_BYTES,
       only: o.only as Array<'logs' | 'files'> | undefined,
+      ...(o.cache ? { cache: o.cache } : {}),
       onProgress: progress.update,
       signal: stop.signal,
       ...(o.timeout ? { timeoutMs: o.timeout } : {}),

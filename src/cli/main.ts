@@ -104,6 +104,10 @@ program
     duration,
   )
   .option('--content <dir>', 'use another content folder (rules, IOCs, builds)')
+  .option(
+    '--cache <dir>',
+    'keep web-file scan results by content digest in this folder, for repeated hunts (never inside the evidence)',
+  )
   .option('-v, --verbose', 'text output lists every finding')
   .option('--no-progress', 'no progress bar on stderr')
   .option('--color', 'force colour in text output')

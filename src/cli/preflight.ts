@@ -8,6 +8,7 @@ export interface PathFlags {
   ioc: readonly string[]
   baseline: readonly string[]
   content?: string
+  cache?: string
 }
 
 function statOf(path: string): Stats | NodeJS.ErrnoException {
@@ -41,6 +42,15 @@ export function checkPaths(input: string, f: PathFlags): string | undefined {
     const s = statOf(f.content)
     if (s instanceof Error) return `--content ${f.content} ${why(s)}`
     if (!s.isDirectory()) return `--content ${f.content} is not a folder`
+  }
+  if (f.cache !== undefined) {
+    const s = statOf(f.cache)
+    if (!(s instanceof Error) && !s.isDirectory()) return `--cache ${f.cache} is not a folder`
+    // The evidence is read-only: a cache inside it would change what the next hunt reads.
+    const ev = resolve(input)
+    const c = resolve(f.cache)
+    if (c === ev || c.startsWith(`${ev}/`))
+      return `--cache ${f.cache} is inside the evidence ${input}`
   }
   return f.output === undefined ? undefined : checkOutput(f.output)
 }

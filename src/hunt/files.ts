@@ -1,5 +1,6 @@
 // File half of the hunt: web shells (YARA, heuristics, known-good baseline, IOCs) and the
 // post-exploitation artefacts attackers leave elsewhere (dumps, staged archives, IIS config, tasks).
+import { resolve } from 'node:path'
 import type { Content } from '../content/load.ts'
 import type { CompiledYara } from '../content/yara/load-yara.ts'
 import { type FileInfo, iocFileEngine } from '../detect/ioc/index.ts'
@@ -7,12 +8,20 @@ import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { CompiledHeuristics } from '../detect/webfile/heuristics.ts'
 import type { EngineSession } from '../shared/engine.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
+import type { Artefact } from '../sources/artefact.ts'
 import type { Evidence } from '../sources/discover.ts'
 import type { LaneAccess } from './lanes.ts'
 import { defaultWorkers, type WorkerPool } from './pool.ts'
+import { cacheNamespace, pruneResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { HuntOptions } from './run.ts'
 import { scanArtefacts } from './scan-artefacts.ts'
-import { canUseWorkers, type FileScanContext, scanWebFiles, webWorkerData } from './scan-files.ts'
+import {
+  canUseWorkers,
+  type FileScanContext,
+  scanWebFiles,
+  webWorkerData,
+  worthWorkers,
+} from './scan-files.ts'
 
 export interface FilesOutcome {
   files: number
@@ -59,6 +68,34 @@ export interface PreparedFiles {
   pool?: () => WorkerPool
   /** The pool holds, or is compiling, this content. */
   warm: boolean
+  cache?: ResultCacheConfig
+  /** Problems found while preparing (a `--cache` folder refused), reported by `huntFiles`. */
+  problems?: ItemError[]
+}
+
+/**
+ * `--cache DIR` as the scan uses it: namespaced by the content version and the rule texts, pruned to
+ * its size bound once per hunt. A folder inside the evidence is refused (the evidence stays untouched).
+ */
+function resultCacheFor(opts: FilesOptions, prep: PreparedFiles): ResultCacheConfig | undefined {
+  if (!opts.cache) return undefined
+  const ev = resolve(opts.input)
+  const dir = resolve(opts.cache)
+  if (dir === ev || dir.startsWith(`${ev}/`)) {
+    prep.problems ??= []
+    prep.problems.push({
+      code: 'EXH_ERR_CONTENT',
+      path: opts.cache,
+      message: `result cache not used: ${opts.cache} is inside the evidence`,
+    })
+    return undefined
+  }
+  pruneResultCache(dir)
+  return {
+    dir,
+    // The content object's own stamp (computed per load): edited rules never read stale results.
+    namespace: cacheNamespace(opts.content.version, prep.content.yara.sources),
+  }
 }
 
 function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
@@ -75,6 +112,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
   ctx.poolWarm = prep.warm
   if (opts.signal) ctx.signal = opts.signal
   if (opts.jobTimeoutMs) ctx.jobTimeoutMs = opts.jobTimeoutMs
+  if (prep.cache) ctx.cache = prep.cache
   return ctx
 }
 
@@ -87,14 +125,18 @@ export function prepareFiles(
   opts: FilesOptions,
   lane: LaneAccess | undefined,
   warm: boolean,
+  /** How many web workers a one-shot hunt starts (default: `opts.workers`); one is enough for a few files. */
+  poolSize?: number,
 ): PreparedFiles {
   const prep: PreparedFiles = {
     content: webContent(opts.content),
     iocs: iocFileEngine.compile(opts.content.iocs.all).session(),
     warm: false,
   }
+  const cache = resultCacheFor(opts, prep)
+  if (cache) prep.cache = cache
   if (!lane) return prep
-  const pool = () => lane.get()
+  const pool = () => lane.get(poolSize)
   const ctx = scanContext(opts, { ...prep, pool })
   // canUseWorkers only adds checks the content always passes.
   if (!canUseWorkers(ctx)) return prep
@@ -102,10 +144,19 @@ export function prepareFiles(
   const data = webWorkerData(ctx)
   if (lane.peek()?.has('webfile', data)) prep.warm = true
   else if (warm) {
-    lane.get().warm('webfile', data)
+    lane.get(poolSize).warm('webfile', data)
     prep.warm = true
   }
   return prep
+}
+
+/**
+ * Web-file workers worth starting for these web files while the logs are read: none without web files,
+ * one for a few (it compiles YARA beside the log workers instead of after them), all for many.
+ */
+export function webPoolSizeFor(webfiles: readonly Artefact[], workers: number): number {
+  if (webfiles.length === 0) return 0
+  return worthWorkers(webfiles) ? workers : 1
 }
 
 export async function huntFiles(
@@ -122,7 +173,7 @@ export async function huntFiles(
     return { files: 0, bytes: 0, artefacts: 0, rules: 0, cut: webfiles.length }
   }
   const prep = prepared ?? prepareFiles(opts, undefined, false)
-  errors.push(...skippedErrors(prep.content))
+  errors.push(...skippedErrors(prep.content), ...(prep.problems ?? []))
   const { yara, heuristics } = prep.content
   const iocs = prep.iocs
 

@@ -20,7 +20,7 @@ import { detectBuild } from './build.ts'
 import { type CutShort, cutShort } from './cut-short.ts'
 import { decide } from './decide.ts'
 import { examinedFrom } from './examined.ts'
-import { huntFiles, prepareFiles } from './files.ts'
+import { huntFiles, prepareFiles, webPoolSizeFor } from './files.ts'
 import { createFolder } from './fold.ts'
 import { createLanes, type Lanes } from './lanes.ts'
 import { huntLogs } from './logs.ts'
@@ -58,6 +58,8 @@ export interface HuntOptions {
    * SHA-256): reported as is, and the zip is not hashed again.
    */
   evidenceDigest?: EvidenceDigest
+  /** Folder of the persistent web-file result cache (`--cache DIR`, hunt/result-cache.ts); never inside `input`. */
+  cache?: string
   onFinding?(f: Finding): void
   onProgress?(p: HuntProgress): void
   /** Stops the hunt: discovery, every scan and the running workers; the report is marked incomplete. */
@@ -145,9 +147,9 @@ async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promis
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const filesOpts = { ...opts, content, maxFileBytes }
   // A files-only hunt of a folder gives its web-file workers the content first: their YARA compile
-  // overlaps the walk. With logs, a one-shot hunt's workers would sit on memory through the log
-  // phase, so they start after it.
-  const early =
+  // overlaps the walk. A hunt of logs and files gives it to them after discovery (below), so the
+  // compile overlaps the logs.
+  let early =
     only.has('files') && !only.has('logs') && isDirectory(opts.input)
       ? prepareFiles(filesOpts, lanes.web, true)
       : undefined
@@ -180,9 +182,20 @@ async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promis
     const target = await identifyTarget(evidence)
     scope = target.scope
     cut.enter('logs')
-    const logs = only.has('logs')
-      ? await huntLogs(evidence.artefacts, { ...opts, content }, emit, errors, lanes.log)
+    const logsRun = only.has('logs')
+      ? huntLogs(evidence.artefacts, { ...opts, content }, emit, errors, lanes.log)
       : undefined
+    if (!early && logsRun && only.has('files') && !opts.signal?.aborted) {
+      // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them: a
+      // drive of logs and a few web files no longer waits for it at the end. One web worker for a
+      // few files; a runner's workers may hold the content already.
+      const size = webPoolSizeFor(
+        evidence.artefacts.filter((a) => a.kind === 'webfile'),
+        opts.workers ?? 1,
+      )
+      if (size > 0) early = prepareFiles(filesOpts, lanes.web, true, size)
+    }
+    const logs = await logsRun
     await lanes.logsDone()
     cut.enter('files')
     const files = only.has('files')

@@ -11,6 +11,7 @@ import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import type { WorkerPool } from './pool.ts'
+import { openResultCache, type ResultCacheConfig } from './result-cache.ts'
 import type { WebWorkerData } from './webfile-job.ts'
 import { scanWebFilesInWorkers, webWorkerAvailable } from './webfile-pool.ts'
 import { partlyScanned, readStreamCapped, readWebFile } from './webfile-read.ts'
@@ -51,6 +52,8 @@ export interface FileScanContext {
   signal?: AbortSignal
   /** Per batch in workers: over it, the worker is replaced and the batch's files get EXH_ERR_JOB_TIMEOUT. */
   jobTimeoutMs?: number
+  /** `--cache DIR`: per-content results kept across hunts (result-cache.ts). */
+  cache?: ResultCacheConfig
 }
 
 export interface FileScanSink {
@@ -71,12 +74,17 @@ export function canUseWorkers(ctx: FileScanContext): boolean {
   return !(ctx.yara.scanner && ctx.yara.sources.length === 0)
 }
 
+/** Enough work that several workers, each compiling the rules, pay off. */
+export function worthWorkers(artefacts: readonly Artefact[]): boolean {
+  const bytes = artefacts.reduce((n, a) => n + a.size, 0)
+  return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
+}
+
 function useWorkers(artefacts: readonly Artefact[], ctx: FileScanContext): boolean {
   if (!canUseWorkers(ctx)) return false
   // Workers that hold this content already: a scan here would only compile the same rules again.
   if (ctx.pool && ctx.poolWarm) return true
-  const bytes = artefacts.reduce((n, a) => n + a.size, 0)
-  return artefacts.length >= MIN_FILES_FOR_WORKERS || bytes >= MIN_BYTES_FOR_WORKERS
+  return worthWorkers(artefacts)
 }
 
 function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
@@ -96,6 +104,7 @@ function localEngine(ctx: FileScanContext, sink: FileScanSink): WebScanEngine {
     yaraFilters: ctx.yara.filters,
   }
   if (ctx.iocFile) parts.iocFile = ctx.iocFile
+  if (ctx.cache) parts.resultCache = openResultCache(ctx.cache)
   return webScanEngine(parts)
 }
 
@@ -143,7 +152,7 @@ async function scanHere(
 
 /** What each worker compiles: plain data from the context. */
 export function webWorkerData(ctx: FileScanContext): WebWorkerData {
-  return {
+  const data: WebWorkerData = {
     yaraSources: ctx.yara.sources,
     yaraRules: ctx.yara.rules,
     yaraFilters: ctx.yara.filters,
@@ -152,6 +161,8 @@ export function webWorkerData(ctx: FileScanContext): WebWorkerData {
     iocs: ctx.iocs ?? [],
     maxFileBytes: ctx.maxFileBytes,
   }
+  if (ctx.cache) data.cache = ctx.cache
+  return data
 }
 
 /** Scans every artefact; a file that cannot be read becomes an error and the scan goes on. */

@@ -6,6 +6,7 @@ import type { YaraContextFilter } from '../detect/yara/context-filter.ts'
 import type { YaraRuleInfo } from '../detect/yara/yara-hits.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import type { ArtefactRef } from '../sources/artefact.ts'
+import type { ResultCacheConfig } from './result-cache.ts'
 import type { WebFileMeta } from './webfile-scan.ts'
 
 /** What a worker compiles once: the validated YARA texts, heuristics, baseline and IOCs (all cloneable). */
@@ -17,6 +18,8 @@ export interface WebWorkerData {
   baseline: Baseline
   iocs: readonly Ioc[]
   maxFileBytes: number
+  /** `--cache DIR`: each worker opens the same persistent result cache. */
+  cache?: ResultCacheConfig
 }
 
 export interface WebFileItem {

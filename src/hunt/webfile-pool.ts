@@ -30,7 +30,19 @@ export function createWebPool(workers: number, workerUrl?: URL): WorkerPool {
   return createWorkerPool({ size: workers, ...(workerUrl ? { workerUrl } : {}) })
 }
 
-/** Batches in artefact order; a batch never holds more than BATCH_BYTES unless one file is bigger. */
+/**
+ * Files of one size next to each other, biggest first: copies of the same bytes then share a batch (or
+ * follow on), so the worker that scans them keeps one result per digest (webfile-scan.ts) and a copy
+ * is scanned at most once per worker, not once per path. Biggest first also evens out the workers' load.
+ */
+export function groupLikelyCopies(artefacts: readonly Artefact[]): Artefact[] {
+  return artefacts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => y.a.size - x.a.size || x.i - y.i)
+    .map((x) => x.a)
+}
+
+/** Batches in the given order; a batch never holds more than BATCH_BYTES unless one file is bigger. */
 export function webFileJobs(artefacts: readonly Artefact[]): WebFileJob[] {
   const jobs: WebFileJob[] = []
   let items: WebFileItem[] = []
@@ -68,7 +80,8 @@ export async function scanWebFilesInWorkers(
   workerUrl?: URL,
   run: WebScanRun = {},
 ): Promise<{ files: number; bytes: number; left: Artefact[]; cut: number }> {
-  const jobs = webFileJobs(artefacts)
+  const ordered = groupLikelyCopies(artefacts)
+  const jobs = webFileJobs(ordered)
   if (jobs.length === 0) return { files: 0, bytes: 0, left: [], cut: 0 }
   const own = run.pool ? undefined : createWebPool(Math.min(workers, jobs.length), workerUrl)
   const pool = run.pool ?? (own as WorkerPool)
@@ -127,7 +140,7 @@ export async function scanWebFilesInWorkers(
   const missing = new Set(unanswered ?? [])
   let at = 0
   jobs.forEach((job, i) => {
-    if (missing.has(i)) left.push(...artefacts.slice(at, at + job.items.length))
+    if (missing.has(i)) left.push(...ordered.slice(at, at + job.items.length))
     at += job.items.length
   })
   return { files, bytes, left, cut }

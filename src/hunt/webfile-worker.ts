@@ -6,6 +6,7 @@ import type { EngineSession } from '../shared/engine.ts'
 import { toItemError } from '../shared/errors.ts'
 import type { Finding, ItemError } from '../shared/types.ts'
 import { openRef } from '../sources/open.ts'
+import { openResultCache } from './result-cache.ts'
 import type { WebFileJob, WebFileJobResult, WebWorkerData } from './webfile-job.ts'
 import { partlyScanned, readWebFile } from './webfile-read.ts'
 import {
@@ -44,6 +45,7 @@ export function compileWebContent(data: WebWorkerData): WebSetup {
     yaraFilters: data.yaraFilters,
     baseline: data.baseline,
     iocFile: (file, emit) => iocs.match(file, emit),
+    ...(data.cache ? { resultCache: openResultCache(data.cache) } : {}),
   })
   return { data, engine, iocs, startError }
 }

@@ -51,6 +51,7 @@ runConditionCases({
         title: name,
         level: 'high',
         proves: 'suspicion',
+        references: ['https://example.org/condition-cases'],
         match: raw(when),
         reasons: ['condition case'],
         tests: {

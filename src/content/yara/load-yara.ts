@@ -2,10 +2,10 @@
 // so one rule file yara-x rejects is skipped with its reason (a content warning) instead of failing all.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { compile, validate, type YaraX } from '@litko/yara-x'
+import { compile, validate } from '@litko/yara-x'
 import { parse } from 'yaml'
 import type { YaraContextFilter } from '../../detect/yara/context-filter.ts'
-import type { YaraRuleInfo } from '../../detect/yara/yara-hits.ts'
+import type { YaraMatchLike, YaraRuleInfo } from '../../detect/yara/yara-hits.ts'
 import type { Proof } from '../../shared/types.ts'
 import type { ContentIssue } from '../issues.ts'
 import { CONTEXT_FILTERS_FILE, loadYaraContextFilters } from './load-context-filters.ts'
@@ -15,6 +15,7 @@ import {
   VENDORED_PROVES_FILE,
   vendoredProof,
 } from './load-yara-proves.ts'
+import { externalKey, splitYaraSources } from './split-externals.ts'
 
 /** Externals signature-base rules may reference (THOR/LOKI fill them per file). */
 export const YARA_EXTERNALS = ['filepath', 'filename', 'extension', 'filetype', 'owner'] as const
@@ -26,7 +27,7 @@ export interface YaraSkip {
 
 export interface CompiledYara {
   /** null when no rule compiled. */
-  scanner: YaraX | null
+  scanner: SplitScanner | null
   /** Rule identifier → where it came from and its attribution. */
   rules: Map<string, YaraRuleInfo>
   /** Content-relative files compiled. */
@@ -80,9 +81,64 @@ function ruleNames(source: string): { name: string; index: number }[] {
 
 const defineVariables = Object.fromEntries(YARA_EXTERNALS.map((k) => [k, '']))
 
+/** A YARA match as yara-x returns it (the fields the hunt reads). */
+// Our own structural match type: the report's types (HuntOptions.content) never name yara-x's, whose
+// declarations do not type-check in a strict consumer.
+type Match = YaraMatchLike
+
+/**
+ * Two compiled scanners over one rule set: `content` holds the rules that read the bytes only, `path`
+ * those that read `filepath`/`filename`/`extension` (split-externals.ts). `scan` runs both, so callers
+ * that do not dedupe see one scanner; a dedupe scans `scanContent` once per digest, `scanPath` per file.
+ */
+export interface SplitScanner {
+  scan(data: Buffer, variables?: Record<string, string | number>): Match[]
+  scanContent(data: Buffer): Match[]
+  scanPath(data: Buffer, variables?: Record<string, string | number>): Match[]
+  /** Both halves' matches in rule declaration order (one scanner's order), each rule once. */
+  merge(content: readonly Match[], path: readonly Match[]): Match[]
+  /** Whether any rule reads a per-file external (else `scanPath` finds nothing). */
+  readonly pathDependent: boolean
+  /**
+   * What the path rules can tell apart of these externals (split-externals.ts externalKey): same bytes
+   * and same key, same `scanPath` matches. Undefined when the rules read the path in other ways.
+   */
+  pathKey?(variables: Record<string, string | number>): string
+}
+
 /** One scanner from already validated rule texts; null when there are none. Throws when they clash. */
-export function compileYaraSources(sources: readonly string[]): YaraX | null {
-  return sources.length ? compile(sources.join('\n'), { defineVariables }) : null
+export function compileYaraSources(sources: readonly string[]): SplitScanner | null {
+  if (!sources.length) return null
+  const split = splitYaraSources(sources)
+  const content = split.content.length
+    ? compile(split.content.join('\n'), { defineVariables })
+    : null
+  const path = split.path.length ? compile(split.path.join('\n'), { defineVariables }) : null
+  // Matches come back in declaration order within one scanner; keep that order across both.
+  const order = new Map<string, number>()
+  for (const n of ruleNames(sources.join('\n')))
+    if (!order.has(n.name)) order.set(n.name, order.size)
+  const merge = (a: readonly Match[], b: readonly Match[]): Match[] => {
+    if (b.length === 0) return [...a]
+    const seen = new Set(a.map((m) => m.ruleIdentifier))
+    const all = [...a, ...b.filter((m) => !seen.has(m.ruleIdentifier))]
+    return all.sort(
+      (x, y) => (order.get(x.ruleIdentifier) ?? 0) - (order.get(y.ruleIdentifier) ?? 0),
+    )
+  }
+  const scanContent = (data: Buffer) => content?.scan(data) ?? []
+  const scanPath = (data: Buffer, vars?: Record<string, string | number>) =>
+    path?.scan(data, vars) ?? []
+  const out: SplitScanner = {
+    scan: (data, vars) => merge(scanContent(data), scanPath(data, vars)),
+    scanContent,
+    scanPath,
+    merge,
+    pathDependent: path !== null,
+  }
+  const tests = split.pathTests
+  if (tests) out.pathKey = (vars) => externalKey(tests, vars)
+  return out
 }
 
 /**
@@ -166,7 +222,7 @@ export function loadYara(
     }
     accepted.push({ file: rel, text })
   }
-  let scanner: YaraX | null = null
+  let scanner: SplitScanner | null = null
   try {
     if (opts.compile !== false) scanner = compileYaraSources(accepted.map((a) => a.text))
   } catch (err) {

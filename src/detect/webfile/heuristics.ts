@@ -1,6 +1,6 @@
 // Evaluates our web-file heuristics (content/rules/webfile/*.yml, compiled by content/webfile) on one file.
 import type { Proof, RuleSource, Severity } from '../../shared/types.ts'
-import type { WebFileInput, WebHit } from './hit.ts'
+import type { WebFileInfo, WebFileInput, WebHit } from './hit.ts'
 import {
   type LiteralIndex,
   literalIndex,
@@ -106,6 +106,37 @@ function indexFor(rules: readonly CompiledHeuristic[]): LiteralIndex {
     indexes.set(rules, ix)
   }
   return ix
+}
+
+function pathLeaves(c: HeuristicCondition, file: WebFileInfo, fwd: string, out: string[]): void {
+  if ('path' in c) out.push(c.path.test(fwd) ? '1' : '0')
+  else if ('name' in c) out.push(c.name.test(file.name) ? '1' : '0')
+  else if ('ext' in c) out.push(c.ext.has(file.ext) ? '1' : '0')
+  else {
+    const kids =
+      'all' in c ? c.all : 'any' in c ? c.any : 'none' in c ? c.none : 'of' in c ? c.of : undefined
+    if (kids) for (const k of kids) pathLeaves(k, file, fwd, out)
+  }
+}
+
+/**
+ * What the heuristics can see of a file's place: every path, name and extension test of every rule,
+ * answered for this file. Two files with the same bytes and the same key get the same hits, so a scan
+ * keeps one result per content and key instead of evaluating every copy (sizes are the bytes' own).
+ */
+export function heuristicPathKey(h: CompiledHeuristics, file: WebFileInfo): string {
+  const out: string[] = []
+  // As `evaluate` reads it: the forward-slashed windows path, else the display path.
+  const fwd = (file.windowsPath ?? file.path).replace(/\\/g, '/')
+  for (const r of h.rules) {
+    if (r.extensions && !r.extensions.has(file.ext)) {
+      out.push('-')
+      continue
+    }
+    pathLeaves(r.match, file, fwd, out)
+    out.push('|')
+  }
+  return out.join('')
 }
 
 /** Every heuristic that fires on the file, as hits. */

@@ -57,9 +57,9 @@ describe('yaraEngine', () => {
     const text = 'eval(Request) Process.Start'
     const bytes = Buffer.from(text, 'utf16le')
     // The UTF-16 bytes hold no ASCII marker; a rule that does see them is found only once.
-    const scan: YaraScanFn = (data, file) => {
+    const scan: YaraScanFn = (data, file, part) => {
       const first = calls.length === 0
-      const out = fakeScan(calls)(data, file)
+      const out = fakeScan(calls)(data, file, part)
       return first ? [match('Shell_A', 'e\0v\0')] : out
     }
     const twice = yaraEngine.compile({ scan, rules: RULES })
@@ -85,5 +85,37 @@ describe('yaraEngine', () => {
       n++
     })
     assert.equal(n, 0)
+  })
+
+  test("an input's own scan answers for the rules, told which buffer it reads", () => {
+    const compiled: string[] = []
+    const engine = yaraEngine.compile({
+      scan: (_d, _f, part) => {
+        compiled.push(part)
+        return []
+      },
+      rules: RULES,
+    })
+    const parts: string[] = []
+    const own: YaraScanFn = (data, file, part) => {
+      parts.push(part)
+      return fakeScan([])(data, file, part)
+    }
+    const text = 'eval(Request)'
+    const bytes = Buffer.from(text, 'utf16le')
+    const hits: string[] = []
+    engine.session().match(
+      {
+        file: webFileInfo('x.aspx', undefined, bytes.length),
+        bytes,
+        text,
+        encoding: 'utf-16le',
+        scan: own,
+      },
+      (h) => hits.push(h.rule),
+    )
+    assert.deepEqual(parts, ['bytes', 'utf8'])
+    assert.deepEqual(compiled, [], 'the compiled scan is not called beside it')
+    assert.deepEqual(hits, ['yara:Shell_A'])
   })
 })

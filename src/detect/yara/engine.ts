@@ -8,8 +8,18 @@ import type { WebFileInput, WebHit } from '../webfile/hit.ts'
 import type { YaraContextFilter } from './context-filter.ts'
 import { type YaraMatchLike, type YaraRuleInfo, yaraHits } from './yara-hits.ts'
 
-/** Scans one buffer with the compiled rules; `file` gives the external variables (filepath, filename). */
-export type YaraScanFn = (data: Uint8Array, file: WebFileInput['file']) => readonly YaraMatchLike[]
+/** Which buffer of a file a scan reads: its bytes, or the UTF-8 form of its UTF-16 text. */
+export type YaraScanPart = 'bytes' | 'utf8'
+
+/**
+ * Scans one buffer with the compiled rules; `file` gives the external variables (filepath, filename),
+ * `part` says which of the file's buffers `data` is.
+ */
+export type YaraScanFn = (
+  data: Uint8Array,
+  file: WebFileInput['file'],
+  part: YaraScanPart,
+) => readonly YaraMatchLike[]
 
 export interface YaraContent {
   /** null: the rules did not compile (reported by the hunt); files are scanned without YARA. */
@@ -20,8 +30,14 @@ export interface YaraContent {
   issues?: readonly ContentIssue[]
 }
 
-/** What YARA reads of a web file: no lowercased text. */
-export type YaraFileInput = Pick<WebFileInput, 'file' | 'bytes' | 'text' | 'encoding'>
+/**
+ * What YARA reads of a web file: no lowercased text (`text` is read only for a UTF-16 page). `scan`, when
+ * given, answers for the compiled rules on this file instead of the content's scan function: the same
+ * rules, e.g. with results kept per distinct content by the caller (hunt/webfile-scan.ts).
+ */
+export type YaraFileInput = Pick<WebFileInput, 'file' | 'bytes' | 'text' | 'encoding'> & {
+  scan?: YaraScanFn
+}
 
 const utf8 = new TextEncoder()
 
@@ -32,7 +48,8 @@ export const yaraEngine = {
     const match = (input: YaraFileInput, emit: (h: WebHit) => void) => {
       if (!scan) return
       const { bytes, file } = input
-      const first = scan(bytes, file)
+      const scanFile = input.scan ?? scan
+      const first = scanFile(bytes, file, 'bytes')
       const utf16 = input.encoding === 'utf-16le' || input.encoding === 'utf-16be'
       let matches = first
       let transcoded: Uint8Array | undefined
@@ -40,7 +57,7 @@ export const yaraEngine = {
       if (utf16) {
         transcoded = utf8.encode(input.text)
         const seen = new Set(first.map((m) => m.ruleIdentifier))
-        const second = scan(transcoded, file).filter((m) => !seen.has(m.ruleIdentifier))
+        const second = scanFile(transcoded, file, 'utf8').filter((m) => !seen.has(m.ruleIdentifier))
         matches = [...first, ...second]
         fromTranscoded = new Set(second)
       }

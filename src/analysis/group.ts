@@ -2,6 +2,7 @@
 
 import type { Finding, Outcome, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
+import { arrival } from './correlate.ts'
 import { countEvents } from './events.ts'
 
 export interface RuleGroup {
@@ -80,16 +81,7 @@ export function bySeverityThenTime(a: Finding, b: Finding): number {
     if (a.time && b.time) return a.time < b.time ? -1 : 1
     return a.time ? -1 : 1
   }
-  // Ties (the same second in IIS and HttpProxy) go by place, rule and id, never by which worker
-  // finished first.
-  return (
-    cmp(a.source.path, b.source.path) ||
-    (a.source.line ?? 0) - (b.source.line ?? 0) ||
-    cmp(a.rule, b.rule) ||
-    cmp(a.id, b.id)
-  )
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  // Ties (the same second in IIS and HttpProxy) go in correlation's fixed order (place, rule, id),
+  // never by which worker finished first.
+  return arrival(a, b)
 }

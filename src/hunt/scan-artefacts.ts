@@ -25,6 +25,7 @@ import { ExhuntError, toItemError } from '../shared/errors.ts'
 import type { FileFacts, Finding, ItemError } from '../shared/types.ts'
 import type { Artefact } from '../sources/artefact.ts'
 import { type ApplicationHost, applicationHostFrom } from '../sources/iis-config.ts'
+import { readHead } from '../sources/open.ts'
 import { readXml, type XmlRead, xmlErrorMessage } from '../sources/xml/read.ts'
 import { readZipDirectory, type ZipLimits } from '../sources/zip/index.ts'
 
@@ -77,22 +78,6 @@ function planFor(a: Artefact): Plan | undefined {
   return locationsOf(a.path, a.windowsPath).has('system32-tasks') ? 'task' : 'file'
 }
 
-async function readHead(a: Artefact, max: number): Promise<Buffer> {
-  const stream = a.open()
-  const chunks: Buffer[] = []
-  let total = 0
-  try {
-    for await (const chunk of stream) {
-      chunks.push(chunk as Buffer)
-      total += (chunk as Buffer).length
-      if (total >= max) break
-    }
-  } finally {
-    stream.destroy()
-  }
-  return Buffer.concat(chunks, total).subarray(0, max)
-}
-
 /** A task or config read as XML; what a strict reader would refuse is an item error, and what could be
  * read is still judged (a truncated or tampered file is exactly what an attacker leaves). */
 async function readXmlItem(a: Artefact, max: number, sink: ArtefactScanSink): Promise<XmlRead> {
@@ -101,7 +86,7 @@ async function readXmlItem(a: Artefact, max: number, sink: ArtefactScanSink): Pr
       'EXH_ERR_FILE_TOO_LARGE',
       `${a.path} is over the ${max}-byte limit for tasks and configs; not read`,
     )
-  const read = readXml(await readHead(a, max))
+  const read = readXml(await readHead(a.open(), max))
   if (read.doc.errors.length)
     sink.error({ code: 'EXH_ERR_XML', path: a.path, message: xmlErrorMessage(read.doc) })
   return read
@@ -182,7 +167,7 @@ function emit(
 }
 
 async function scanFile(a: Artefact, ctx: Scan, sink: ArtefactScanSink): Promise<void> {
-  const head = await readHead(a, HEAD_BYTES)
+  const head = await readHead(a.open(), HEAD_BYTES)
   const input = inputOf(a)
   input.head = head
   const fields: Record<string, string> = {}

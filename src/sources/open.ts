@@ -51,3 +51,19 @@ export async function* readChunks(ref: ArtefactRef, chunkBytes: number): AsyncGe
     closeQuietly(fd)
   }
 }
+
+/** The first `max` bytes of a stream (fewer when it is shorter); the stream is destroyed after. */
+export async function readHead(stream: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let n = 0
+  try {
+    for await (const c of stream) {
+      chunks.push(c as Buffer)
+      n += (c as Buffer).length
+      if (n >= max) break
+    }
+  } finally {
+    stream.destroy()
+  }
+  return Buffer.concat(chunks, n).subarray(0, max)
+}

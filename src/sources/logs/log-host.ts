@@ -2,7 +2,7 @@
 // or ECP's ServerName, message tracking's server-hostname, IIS's s-computername when logged). Only
 // the head of the file is read, so naming the target costs a few kilobytes per log folder.
 import type { ArtefactRef } from '../artefact.ts'
-import { openRef } from '../open.ts'
+import { openRef, readHead } from '../open.ts'
 import { sniff } from './byte-lines.ts'
 import { parseCsvLine } from './csv-line.ts'
 import { splitW3cLine } from './w3c-line.ts'
@@ -10,22 +10,6 @@ import { splitW3cLine } from './w3c-line.ts'
 /** Columns naming the server that wrote the line, lowercased as headers are. */
 export const HOST_COLUMNS = ['serverhostname', 'servername', 'server-hostname', 's-computername']
 const HEAD_BYTES = 64 * 1024
-
-async function head(ref: ArtefactRef, max: number): Promise<Buffer> {
-  const stream = openRef(ref)
-  const chunks: Buffer[] = []
-  let n = 0
-  try {
-    for await (const c of stream) {
-      chunks.push(c as Buffer)
-      n += (c as Buffer).length
-      if (n >= max) break
-    }
-  } finally {
-    stream.destroy()
-  }
-  return Buffer.concat(chunks, n).subarray(0, max)
-}
 
 function decode(buf: Buffer): string {
   const s = sniff(buf)
@@ -63,7 +47,7 @@ export function hostOfLogText(text: string): string | undefined {
 /** The host that wrote this log, or undefined (no host column, no data line, unreadable). */
 export async function readLogHost(ref: ArtefactRef): Promise<string | undefined> {
   try {
-    return hostOfLogText(decode(await head(ref, HEAD_BYTES)))
+    return hostOfLogText(decode(await readHead(openRef(ref), HEAD_BYTES)))
   } catch {
     // An unreadable log is reported by the scan that reads it in full; naming the target just skips it.
     return undefined

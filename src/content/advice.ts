@@ -1,12 +1,11 @@
 // Reads content/advice/next-steps.yml, the report's "what to do next". The content is the only source
 // of these words: a missing or broken file, or a verdict without steps, is a content error that the hunt
 // reports and `exhunt content lint` fails on.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import type { Advice, VerdictAdvice } from '../shared/advice.ts'
 import { CATEGORIES, type Category, VERDICTS, type Verdict } from '../shared/types.ts'
-import type { ContentIssue } from './issues.ts'
+import { type ContentIssue, readContentText } from './issues.ts'
 
 export type { Advice, VerdictAdvice } from '../shared/advice.ts'
 
@@ -58,13 +57,9 @@ export function loadAdviceWithIssues(contentRoot: string): {
   advice: Advice
   issues: ContentIssue[]
 } {
-  let text: string
-  try {
-    text = readFileSync(join(contentRoot, ADVICE_FILE), 'utf8')
-  } catch (err) {
-    const message = `cannot read: ${(err as Error).message}`
-    return { advice: {}, issues: [{ file: ADVICE_FILE, path: '', severity: 'error', message }] }
-  }
+  const unread: ContentIssue[] = []
+  const text = readContentText(join(contentRoot, ADVICE_FILE), ADVICE_FILE, unread)
+  if (text === undefined) return { advice: {}, issues: unread }
   const r = parseAdvice(text)
   return {
     advice: r.advice,

@@ -1,9 +1,9 @@
 // CVE families (content/cves/*.yml): when exploitation began, used to warn when logs do not reach back
 // to the exposure window.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import type { ContentIssue } from '../issues.ts'
+import { type ContentIssue, readContentText } from '../issues.ts'
 
 export interface CveInfo {
   id: string
@@ -137,18 +137,8 @@ export function loadCveInfoChecked(contentRoot: string): {
   const seen = new Set<string>()
   for (const n of names) {
     const file = `cves/${n}`
-    let text: string
-    try {
-      text = readFileSync(join(dir, n), 'utf8')
-    } catch (e) {
-      issues.push({
-        file,
-        path: '',
-        severity: 'error',
-        message: `cannot read: ${(e as Error).message}`,
-      })
-      continue
-    }
+    const text = readContentText(join(dir, n), file, issues)
+    if (text === undefined) continue
     const info = parseCveInfo(text, file, issues)
     if (!info) continue
     if (seen.has(info.id)) {

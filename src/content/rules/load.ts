@@ -1,9 +1,9 @@
 // Reads content/rules/native/**/*.yml: parse → validate (all problems at once) → NativeRule[].
 // A rule with an error is dropped and reported; warnings are reported and the rule kept.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { parseDocument } from 'yaml'
-import type { ContentIssue } from '../issues.ts'
+import { type ContentIssue, readContentText } from '../issues.ts'
 import type { NativeRule } from './rule-types.ts'
 import { validateRuleDoc } from './validate.ts'
 
@@ -56,18 +56,8 @@ export function loadNativeRules(contentRoot: string): {
   const seen = new Map<string, string>()
   for (const abs of files) {
     const file = relative(contentRoot, abs).split(sep).join('/')
-    let text: string
-    try {
-      text = readFileSync(abs, 'utf8')
-    } catch (e) {
-      issues.push({
-        file,
-        path: '',
-        severity: 'error',
-        message: `cannot read: ${(e as Error).message}`,
-      })
-      continue
-    }
+    const text = readContentText(abs, file, issues)
+    if (text === undefined) continue
     const r = parseRuleText(text, file)
     issues.push(...r.issues)
     if (!r.rule) continue

@@ -1,17 +1,15 @@
 // A runner for many hunts: the same reports as one-shot hunts, content compiled once per worker,
 // and a job over its limit ends only that job.
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { writeBigIisLog } from '../../test/helpers/big-log.ts'
-import { REPO_ROOT } from '../../test/helpers/corpus.ts'
+import { DEMO_EVIDENCE as DEMO, demoWithPages } from '../../test/helpers/demo-with-pages.ts'
 import { tmpDir } from '../../test/helpers/tmp.ts'
 import type { HuntReport } from '../shared/types.ts'
 import { createHunter } from './hunter.ts'
 import { hunt } from './run.ts'
-
-const DEMO = join(REPO_ROOT, 'demo', 'evidence')
 
 /** What differs between two runs of the same hunt: times. */
 function steady(r: HuntReport): unknown {
@@ -21,18 +19,6 @@ function steady(r: HuntReport): unknown {
     finishedAt: undefined,
     stats: { ...r.stats, durationMs: undefined },
   }
-}
-
-/** The demo plus 240 pages, so the web files go to workers in a one-shot hunt too. */
-function demoWithPages(): string {
-  const root = tmpDir()
-  cpSync(DEMO, root, { recursive: true })
-  const dir = join(root, 'C', 'inetpub', 'wwwroot', 'aspnet_client', 'bulk')
-  mkdirSync(dir, { recursive: true })
-  for (let i = 0; i < 240; i++) {
-    writeFileSync(join(dir, `page${i}.aspx`), `<%@ Page Language="C#" %>\n<p>page ${i}</p>\n`)
-  }
-  return root
 }
 
 test('two hunts on one runner: the reports of two one-shot hunts, content compiled once per worker', async () => {

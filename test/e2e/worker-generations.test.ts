@@ -2,20 +2,12 @@
 // real drive with over 200 web files). With re2 1.23 the second generation of worker threads crashed
 // the whole process while loading the addon (uhop/node-re2#235, fixed in 1.24.0): exit 133, no report.
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { test } from 'node:test'
-import { tmpDir } from '../helpers/tmp.ts'
-import { DEMO, huntJson } from './cli.ts'
+import { demoWithPages } from '../helpers/demo-with-pages.ts'
+import { huntJson } from './cli.ts'
 
 test('logs then 240 web files on two workers: both pools run, the report is complete', async () => {
-  const root = tmpDir()
-  cpSync(DEMO, root, { recursive: true })
-  const dir = join(root, 'C', 'inetpub', 'wwwroot', 'aspnet_client', 'bulk')
-  mkdirSync(dir, { recursive: true })
-  for (let i = 0; i < 240; i++) {
-    writeFileSync(join(dir, `page${i}.aspx`), `<%@ Page Language="C#" %>\n<p>page ${i}</p>\n`)
-  }
+  const root = demoWithPages()
   const run = await huntJson(root, ['-j', '2'])
   assert.equal(run.code, 1, run.stderr)
   assert.equal(run.report.verdict, 'compromised')

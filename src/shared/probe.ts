@@ -162,3 +162,26 @@ export interface ProbeTargetResult extends ProbeJudgement {
   ms: number
   requests: number
 }
+
+/**
+ * One endpoint's probe in progress (the pure engine's side of the loop). The network side calls
+ * `next()`, sends every request it returns (in any order, concurrently or not), hands all the answers of
+ * that round to `feed`, and repeats until `next()` returns []. Then `result()` judges.
+ */
+export interface ProbeSession {
+  next(): ProbeRequest[]
+  feed(responses: readonly ProbeResponse[], tls?: ProbeTls): void
+  result(): ProbeJudgement
+}
+
+/**
+ * The compiled probe content (fingerprint rules, checks, build table, CVE families), made once per
+ * process by detect/probe's `compileProbe(content.probe)` and shared by every endpoint's session.
+ */
+export interface CompiledProbe {
+  readonly name: 'probe'
+  /** Fingerprint rules and checks that run (broken ones are in `issues`). */
+  readonly rules: number
+  readonly issues: readonly { file: string; message: string }[]
+  session(endpoint: ProbeEndpoint, level: ProbeLevel): ProbeSession
+}

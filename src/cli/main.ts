@@ -257,6 +257,11 @@ survey
   .argument('[zips...]', 'triage collections to queue')
   .option('--watch <dir>', 'keep queueing every .zip dropped into this folder until Ctrl-C')
   .option('--poll <duration>', 'how often --watch looks (default 2s)', duration)
+  .option(
+    '--timeout <duration>',
+    "these hunts' limit, if shorter than the worker's --hunt-timeout",
+    duration,
+  )
   .addOption(dataOption())
   .action(async (zips: string[], options) => {
     if (zips.length === 0 && !options.watch)

@@ -95,6 +95,7 @@ export async function runSurveyImport(files: string[], o: StoreFlags): Promise<n
 export interface HuntFlags extends StoreFlags {
   watch?: string
   poll?: number
+  timeout?: number
 }
 
 function stopOnSignals(): AbortController {
@@ -117,7 +118,7 @@ export async function runSurveyHunt(zips: string[], o: HuntFlags): Promise<numbe
     await prepareQueue(store)
     for (const z of zips) {
       try {
-        const q = await queueHunt(store, z, cliActor())
+        const q = await queueHunt(store, z, cliActor(), o.timeout ? { timeoutMs: o.timeout } : {})
         process.stdout.write(`${z}: ${q.outcome} hunt:${q.sha256}\n`)
       } catch (e) {
         failed++
@@ -132,6 +133,7 @@ export async function runSurveyHunt(zips: string[], o: HuntFlags): Promise<numbe
         dir: o.watch,
         actor: cliActor(),
         pollMs: o.poll ?? 2000,
+        ...(o.timeout ? { timeoutMs: o.timeout } : {}),
         signal: ac.signal,
         onQueued: (q) => process.stdout.write(`${q.path}: ${q.outcome} hunt:${q.sha256}\n`),
         onError: (path, e) => {

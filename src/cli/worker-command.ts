@@ -32,6 +32,14 @@ export async function runWorkerCommand(o: WorkerFlags): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let made: ReturnType<typeof makeHunter> | undefined
+  const makeHunter = () => ({
+    content: loadContent(o.content ?? contentRoot()),
+    hunter: createHunter({
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
+      ...(o.jobTimeout !== undefined ? { jobTimeoutMs: o.jobTimeout } : {}),
+    }),
+  })
   try {
     const summary = await runWorker({
       store,
@@ -39,16 +47,14 @@ export async function runWorkerCommand(o: WorkerFlags): Promise<number> {
       huntTimeoutMs: o.huntTimeout,
       signal: ac.signal,
       onLine: say,
-      makeHunter: () => ({
-        content: loadContent(o.content ?? contentRoot()),
-        hunter: createHunter({
-          ...(o.workers !== undefined ? { workers: o.workers } : {}),
-          ...(o.jobTimeout !== undefined ? { jobTimeoutMs: o.jobTimeout } : {}),
-        }),
-      }),
+      makeHunter: () => {
+        made = makeHunter()
+        return made
+      },
     })
     say(`worker stopped: ${summary.jobs.done} job(s) done, ${summary.jobs.failed} failed for good`)
   } finally {
+    await made?.hunter.close()
     // only after runner.stop() resolved (inside runWorker): ending it earlier leaves a finished job locked
     await store.close()
   }

@@ -57,7 +57,8 @@ export function embeddedOwner(paths: EmbeddedPaths): number | undefined {
     return undefined
   }
   const pid = Number(text.trim())
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined
+  // our own pid counts: a second open in this process must not open PGlite's files twice either
+  return Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid)) ? pid : undefined
 }
 
 /** Takes the folder (O_EXCL pid file; a dead owner's file is removed first), or returns false. */

@@ -25,7 +25,12 @@ export interface QueuedHunt {
   jobId?: string
 }
 
-export async function queueHunt(store: Store, path: string, actor: string): Promise<QueuedHunt> {
+export async function queueHunt(
+  store: Store,
+  path: string,
+  actor: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<QueuedHunt> {
   const abs = resolve(path)
   let st: ReturnType<typeof statSync>
   try {
@@ -46,7 +51,12 @@ export async function queueHunt(store: Store, path: string, actor: string): Prom
   const sha256 = await sha256File(abs)
   if (await hasReport(store.pool, huntKey(sha256)))
     return { path: abs, sha256, outcome: 'already-hunted' }
-  const payload: HuntPayload = { path: abs, sha256, name: basename(abs) }
+  const payload: HuntPayload = {
+    path: abs,
+    sha256,
+    name: basename(abs),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  }
   const job = await addJob(
     store,
     HUNT_TASK,

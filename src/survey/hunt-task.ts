@@ -17,6 +17,8 @@ export interface HuntPayload {
   path: string
   sha256: string
   name: string
+  /** A shorter limit for this hunt than the worker's (`survey hunt --timeout`). */
+  timeoutMs?: number
 }
 
 export const huntKey = (sha256: string) => `hunt:${sha256}`
@@ -34,6 +36,7 @@ export function checkHuntPayload(p: unknown): HuntPayload {
     path: o.path,
     sha256: o.sha256,
     name: typeof o.name === 'string' ? o.name : basename(o.path),
+    ...(typeof o.timeoutMs === 'number' && o.timeoutMs > 0 ? { timeoutMs: o.timeoutMs } : {}),
   }
 }
 
@@ -59,7 +62,7 @@ export async function runHuntJob(
   const report = await hunter.hunt({
     input: p.path,
     content,
-    timeoutMs: deps.timeoutMs,
+    timeoutMs: Math.min(deps.timeoutMs, p.timeoutMs ?? deps.timeoutMs),
     ...(signal ? { signal } : {}),
   })
   if (signal?.aborted)

@@ -18,7 +18,9 @@ export function queueSettings(store: Store) {
 /** Creates or upgrades graphile-worker's own schema (the runner does it too; adders need it first). */
 export async function prepareQueue(store: Store): Promise<void> {
   await runMigrations({ pgPool: store.pool, ...queueSettings(store), logger: quietLogger })
+  prepared.add(store)
 }
+const prepared = new WeakSet<Store>()
 
 export interface AddedJob {
   id: string
@@ -32,6 +34,7 @@ export async function addJob(
   payload: Record<string, unknown>,
   opts: { jobKey: string; maxAttempts?: number },
 ): Promise<AddedJob> {
+  if (!prepared.has(store)) await prepareQueue(store)
   const before = await store.pool.query(
     'select id from graphile_worker._private_jobs where key = $1',
     [opts.jobKey],

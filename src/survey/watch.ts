@@ -11,6 +11,8 @@ export interface WatchOptions {
   dir: string
   actor: string
   pollMs: number
+  /** Each hunt's limit, when shorter than the worker's. */
+  timeoutMs?: number
   signal: AbortSignal
   onQueued(q: QueuedHunt): void
   onError(path: string, err: Error): void
@@ -41,7 +43,9 @@ export async function watchFolder(o: WatchOptions): Promise<void> {
       seen.set(name, sig)
       if (!stable || done.get(name) === sig) continue
       try {
-        o.onQueued(await queueHunt(o.store, path, o.actor))
+        o.onQueued(
+          await queueHunt(o.store, path, o.actor, o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+        )
         done.set(name, sig)
       } catch (e) {
         o.onError(path, e as Error)

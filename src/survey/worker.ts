@@ -22,7 +22,7 @@ export interface WorkerOptions {
   concurrency: number
   /** A hunt's whole limit; over it the report is stored with complete: false. */
   huntTimeoutMs: number
-  /** Makes the hunter on the first hunt job (content loaded and compiled once per worker). */
+  /** Makes the hunter on the first hunt job (content loaded and compiled once per worker); its maker closes it. */
   makeHunter: () => { hunter: Hunter; content: LoadedContent }
   /** Stops the worker: running jobs finish (or are aborted after graphile-worker's grace time). */
   signal: AbortSignal
@@ -112,7 +112,6 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   await Promise.race([stopped, runner.promise])
   for (const t of timers) clearInterval(t)
   await runner.stop().catch(() => {})
-  await made?.hunter.close()
   await markStopped(store.pool, id)
   return { id, released, jobs }
 }

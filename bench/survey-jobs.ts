@@ -69,7 +69,9 @@ async function measure(store: Store) {
   const runS = (performance.now() - t) / 1000
   const cpuRun = process.cpuUsage(cpu1)
   await runner.stop()
-  const left = (await store.pool.query('select count(*)::int as n from graphile_worker._private_jobs')).rows[0].n
+  const left = (
+    await store.pool.query('select count(*)::int as n from graphile_worker._private_jobs')
+  ).rows[0].n
   const stored = (await store.pool.query('select count(*)::int as n from reports')).rows[0].n
   return {
     add: { jobsPerS: Math.round(N / addS) },

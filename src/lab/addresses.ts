@@ -22,7 +22,10 @@ const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 2
 /** `127.0.1.1-127.0.4.232` (inclusive), a single address, or a comma list of either. */
 export function parseAddresses(text: string): string[] {
   const out: string[] = []
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [a = '', b] = part.split('-')
     if (b === undefined) {
       assertLoopback(a)

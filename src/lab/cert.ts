@@ -2,7 +2,13 @@
 // node:crypto. One ECDSA P-256 key serves every instance (made once per process); each host name gets
 // its own certificate (CN and subjectAltName), which costs one signature (~0.1 ms), so 1000 instances
 // start in well under a second of certificate work.
-import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto'
+import {
+  createPrivateKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto'
 
 function len(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n])
@@ -22,7 +28,8 @@ function oid(dotted: string): Buffer {
   const out = [a * 40 + b]
   for (const n of rest) {
     const parts = [n & 0x7f]
-    for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) parts.unshift(0x80 | (v & 0x7f))
+    for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128))
+      parts.unshift(0x80 | (v & 0x7f))
     out.push(...parts)
   }
   return tlv(0x06, Buffer.from(out))

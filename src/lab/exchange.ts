@@ -10,9 +10,7 @@ import type { LabInstance } from './types.ts'
 
 const SSRF_HEADER = 'X-CalculatedBETarget'
 
-export interface ExchangeAnswerer {
-  (req: IncomingMessage, res: ServerResponse): void
-}
+export type ExchangeAnswerer = (req: IncomingMessage, res: ServerResponse) => void
 
 /**
  * Resets the connection (TCP RST), like IIS URL Rewrite's AbortRequest. Under TLS the reset goes to the
@@ -43,7 +41,10 @@ function mitigationRules(facts: LabFacts, inst: LabInstance) {
   ] as const) {
     if (!on) continue
     const f = facts.mitigations[name]
-    rules.push({ input: f.input, re: f.patterns.map((p) => new RegExp(p, f.ignoreCase ? 'i' : '')) })
+    rules.push({
+      input: f.input,
+      re: f.patterns.map((p) => new RegExp(p, f.ignoreCase ? 'i' : '')),
+    })
   }
   return rules
 }
@@ -199,13 +200,21 @@ export function exchangeAnswerer(facts: LabFacts, inst: LabInstance): ExchangeAn
         res,
         200,
         'text/html; charset=utf-8',
-        html('', '<form method="post"><input name="cmd" size="60"><input type="submit" value="Run"></form><pre></pre>'),
+        html(
+          '',
+          '<form method="post"><input name="cmd" size="60"><input type="submit" value="Run"></form><pre></pre>',
+        ),
       )
     }
     switch (path) {
       case '/':
         base(res, null, false)
-        return send(res, 200, 'text/html', html('IIS Windows Server', '<h1>Internet Information Services</h1>'))
+        return send(
+          res,
+          200,
+          'text/html',
+          html('IIS Windows Server', '<h1>Internet Information Services</h1>'),
+        )
       case '/owa':
       case '/owa/':
         return redirect(res, 'owa', logonUrl('/owa/'))
@@ -274,7 +283,11 @@ export function exchangeAnswerer(facts: LabFacts, inst: LabInstance): ExchangeAn
         )
       }
       case '/autodiscover/autodiscover.xml':
-        return unauthorized(req, res, 'autodiscover', ['Negotiate', 'NTLM', `Basic realm="${host}"`])
+        return unauthorized(req, res, 'autodiscover', [
+          'Negotiate',
+          'NTLM',
+          `Basic realm="${host}"`,
+        ])
       case '/ews/exchange.asmx':
         return unauthorized(req, res, 'ews', ['Negotiate', 'NTLM'])
       case '/mapi':

@@ -2,7 +2,13 @@
 // count, or the default mix: every family, patched and unpatched, mitigated, shells, three-part,
 // not-exchange, and a few hostile servers spread through the fleet.
 import { ExhuntError } from '../shared/errors.ts'
-import { HOSTILE_KINDS, type HostileKind, type LabMitigation, type LabSpec, MITIGATIONS } from './types.ts'
+import {
+  HOSTILE_KINDS,
+  type HostileKind,
+  type LabMitigation,
+  type LabSpec,
+  MITIGATIONS,
+} from './types.ts'
 
 const ex = (
   build: string,
@@ -55,7 +61,14 @@ export function defaultMix(count: number): LabSpec[] {
  * One `--build` value: `15.1.2176.2`, `15.1.2176.2,mitigation=eomt,shell=/aspnet_client/x.aspx,reveal=3-part`,
  * `not-exchange`, or a hostile kind (`slow-drip`).
  */
-export function parseSpec(text: string, defaults: { mitigation?: LabMitigation; shell?: string | null; reveal?: '4-part' | '3-part' } = {}): LabSpec {
+export function parseSpec(
+  text: string,
+  defaults: {
+    mitigation?: LabMitigation
+    shell?: string | null
+    reveal?: '4-part' | '3-part'
+  } = {},
+): LabSpec {
   const [head = '', ...opts] = text.split(',').map((s) => s.trim())
   if (head === 'not-exchange') return { kind: 'not-exchange' }
   if ((HOSTILE_KINDS as readonly string[]).includes(head)) return { kind: head as HostileKind }

@@ -15,7 +15,10 @@ export function ntlmMessageType(authorization: string | undefined): {
   const raw = Buffer.from(m[2], 'base64')
   // Only raw NTLMSSP (SPNEGO-wrapped Kerberos is not emulated: it gets the plain 401).
   if (raw.length < 12 || !raw.subarray(0, 8).equals(SIGNATURE)) return null
-  return { scheme: m[1]?.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate', type: raw.readUInt32LE(8) }
+  return {
+    scheme: m[1]?.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate',
+    type: raw.readUInt32LE(8),
+  }
 }
 
 export interface NtlmNames {
@@ -50,7 +53,16 @@ function filetime(ms: number): Buffer {
 // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | TARGET_TYPE_DOMAIN | EXTENDED_SESSIONSECURITY |
 // TARGET_INFO | VERSION | 128 | 56 (MS-NLMP 2.2.2.5).
 const FLAGS =
-  (0x1 | 0x4 | 0x200 | 0x8000 | 0x10000 | 0x80000 | 0x800000 | 0x2000000 | 0x20000000 | 0x80000000) >>>
+  (0x1 |
+    0x4 |
+    0x200 |
+    0x8000 |
+    0x10000 |
+    0x80000 |
+    0x800000 |
+    0x2000000 |
+    0x20000000 |
+    0x80000000) >>>
   0
 
 /** A CHALLENGE_MESSAGE (MS-NLMP 2.2.1.2) naming the instance, base64. */
@@ -87,10 +99,17 @@ export function ntlmChallenge(n: NtlmNames, now = Date.now()): string {
 /** The names in a CHALLENGE's target info (for tests; what a probe would read). */
 export function readChallenge(b64: string): Record<string, string> & { version: string } {
   const b = Buffer.from(b64, 'base64')
-  if (!b.subarray(0, 8).equals(SIGNATURE) || b.readUInt32LE(8) !== 2) throw new Error('not a CHALLENGE')
+  if (!b.subarray(0, 8).equals(SIGNATURE) || b.readUInt32LE(8) !== 2)
+    throw new Error('not a CHALLENGE')
   const infoLen = b.readUInt16LE(40)
   const infoOff = b.readUInt32LE(44)
-  const names: Record<number, string> = { 1: 'nbComputer', 2: 'nbDomain', 3: 'dnsComputer', 4: 'dnsDomain', 5: 'dnsTree' }
+  const names: Record<number, string> = {
+    1: 'nbComputer',
+    2: 'nbDomain',
+    3: 'dnsComputer',
+    4: 'dnsDomain',
+    5: 'dnsTree',
+  }
   const out: Record<string, string> = {}
   for (let p = infoOff; p + 4 <= infoOff + infoLen; ) {
     const id = b.readUInt16LE(p)

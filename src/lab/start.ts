@@ -66,7 +66,9 @@ function listen(server: AnyServer, host: string, port: number): Promise<number> 
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       const hint = e.code === 'EACCES' ? ' (ports below 1024 need privileges: give --port)' : ''
-      reject(new ExhuntError('EXH_ERR_LAB', `cannot listen on ${host}:${port}: ${e.message}${hint}`))
+      reject(
+        new ExhuntError('EXH_ERR_LAB', `cannot listen on ${host}:${port}: ${e.message}${hint}`),
+      )
     }
     server.once('error', onError)
     server.listen({ host, port, backlog: 511 }, () => {
@@ -89,8 +91,7 @@ function labFacts(root: string): LabFacts {
 
 export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const root = options.contentRoot ?? options.content?.root ?? contentRoot()
-  const content =
-    options.content ?? loadContent(root, { yara: false, nativeRules: false }).content
+  const content = options.content ?? loadContent(root, { yara: false, nativeRules: false }).content
   const facts = labFacts(root)
   const tls = options.tls ?? true
   const domain = options.domain ?? 'lab.test'
@@ -104,13 +105,22 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   if (!Number.isInteger(count) || count < 1)
     throw new ExhuntError('EXH_ERR_LAB', `count must be a whole number >= 1, not ${count}`)
   if (addresses && addresses.length < count)
-    throw new ExhuntError('EXH_ERR_LAB', `${count} instances but only ${addresses.length} addresses`)
+    throw new ExhuntError(
+      'EXH_ERR_LAB',
+      `${count} instances but only ${addresses.length} addresses`,
+    )
   const specs = options.specs?.length
-    ? Array.from({ length: count }, (_, i) => options.specs?.[i % (options.specs?.length ?? 1)] as LabSpec)
+    ? Array.from(
+        { length: count },
+        (_, i) => options.specs?.[i % (options.specs?.length ?? 1)] as LabSpec,
+      )
     : defaultMix(count)
   const basePort = options.port ?? (addresses ? 443 : 20001)
   if (!addresses && basePort !== 0 && basePort + count - 1 > 65535)
-    throw new ExhuntError('EXH_ERR_LAB', `ports ${basePort}..${basePort + count - 1} run past 65535`)
+    throw new ExhuntError(
+      'EXH_ERR_LAB',
+      `ports ${basePort}..${basePort + count - 1} run past 65535`,
+    )
   const key = tls ? makeLabKey() : undefined
 
   const instances: LabInstance[] = specs.map((spec, i) => {
@@ -182,7 +192,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   try {
     await Promise.all(
       instances.map(async (inst) => {
-        const tlsOpts = key ? { key: key.pem, cert: selfSignedCert(key, inst.serverName) } : undefined
+        const tlsOpts = key
+          ? { key: key.pem, cert: selfSignedCert(key, inst.serverName) }
+          : undefined
         const kind = inst.spec.kind
         let server: AnyServer
         if (kind === 'exchange' || kind === 'not-exchange') {
@@ -192,7 +204,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         } else if (kind === 'tls-stall' || kind === 'not-http' || !tlsOpts) {
           server = createNetServer((sock) => hostileConnection(kind, sock, inst.serverName))
         } else {
-          server = createTlsServer(tlsOpts, (sock) => hostileConnection(kind, sock, inst.serverName))
+          server = createTlsServer(tlsOpts, (sock) =>
+            hostileConnection(kind, sock, inst.serverName),
+          )
           server.on('tlsClientError', () => {})
         }
         track(server)

@@ -35,8 +35,12 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out))
 }
 
-function positiveInt(bytes: Buffer): Buffer {
-  // A leading 1 bit would read as negative.
+function positiveInt(raw: Buffer): Buffer {
+  // DER wants the shortest form: no leading zero byte unless the next has its top bit set (which
+  // would read as negative). A random serial starting with 0x00 is otherwise rejected as padding.
+  let i = 0
+  while (i < raw.length - 1 && raw[i] === 0) i++
+  const bytes = raw.subarray(i)
   return tlv(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes)
 }
 

@@ -4,7 +4,11 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
-import { createServer as createTlsServer } from 'node:tls'
+import {
+  createSecureContext,
+  createServer as createTlsServer,
+  type Server as TlsServer,
+} from 'node:tls'
 import { type LabFacts, loadLabFacts } from '../content/lab/load-lab-facts.ts'
 import { type Content, loadContent } from '../content/load.ts'
 import { contentRoot } from '../content/root.ts'
@@ -122,6 +126,10 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       `ports ${basePort}..${basePort + count - 1} run past 65535`,
     )
   const key = tls ? makeLabKey() : undefined
+  // The context every instance shows until its first connection makes its own (never seen by a client).
+  const shared = key
+    ? createSecureContext({ key: key.pem, cert: selfSignedCert(key, `lab.${domain}`) })
+    : undefined
 
   const instances: LabInstance[] = specs.map((spec, i) => {
     const serverName = `mail${i + 1}.${domain}`
@@ -192,9 +200,11 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   try {
     await Promise.all(
       instances.map(async (inst) => {
-        const tlsOpts = key
-          ? { key: key.pem, cert: selfSignedCert(key, inst.serverName) }
-          : undefined
+        // One shared placeholder context at start; the instance's own certificate and context are
+        // made on its first connection (prepended to the TLS server's own connection listener, so the
+        // handshake already uses them). Contexts cost ~3 ms each: made eagerly, a thousand would
+        // hold the start for seconds.
+        const tlsOpts = shared ? { secureContext: shared } : undefined
         const kind = inst.spec.kind
         let server: AnyServer
         if (kind === 'exchange' || kind === 'not-exchange') {
@@ -208,6 +218,15 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
             hostileConnection(kind, sock, inst.serverName),
           )
           server.on('tlsClientError', () => {})
+        }
+        if (key && tlsOpts && 'setSecureContext' in server) {
+          const tlsServer = server as TlsServer
+          let ready = false
+          tlsServer.prependListener('connection', () => {
+            if (ready) return
+            ready = true
+            tlsServer.setSecureContext({ key: key.pem, cert: selfSignedCert(key, inst.serverName) })
+          })
         }
         track(server)
         inst.port = await listen(server, inst.host, inst.port)

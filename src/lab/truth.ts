@@ -15,15 +15,35 @@ const FAMILY_OF_PRODUCT: Record<string, LabFamily> = {
   'Exchange Server SE': 'SE',
 }
 
+// exposureFor walks a product line (milliseconds per call); a fleet has few distinct builds, so each is
+// judged once per loaded content.
+const judged = new WeakMap<Content, Map<string, { family: LabFamily | null; missing: string[] }>>()
+
+function judge(content: Content, build: string) {
+  let byBuild = judged.get(content)
+  if (!byBuild) {
+    byBuild = new Map()
+    judged.set(content, byBuild)
+  }
+  let j = byBuild.get(build)
+  if (!j) {
+    const e = exposureFor(content.builds, build, 'lab')
+    j = {
+      family: (e.product && FAMILY_OF_PRODUCT[e.product]) || null,
+      missing: [...new Set(e.missing.map((m) => m.cve))].sort(),
+    }
+    byBuild.set(build, j)
+  }
+  return j
+}
+
 export function familyOf(content: Content, build: string): LabFamily | null {
-  const e = exposureFor(content.builds, build, 'lab')
-  return (e.product && FAMILY_OF_PRODUCT[e.product]) || null
+  return judge(content, build).family
 }
 
 /** Every CVE the build misses, sorted. */
 export function missingCves(content: Content, build: string): string[] {
-  const e = exposureFor(content.builds, build, 'lab')
-  return [...new Set(e.missing.map((m) => m.cve))].sort()
+  return [...judge(content, build).missing]
 }
 
 /** CVEs of the content's CVE families (ProxyLogon, ProxyShell, ...): exploited in the wild. */

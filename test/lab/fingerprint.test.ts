@@ -228,3 +228,25 @@ test('only loopback: any other address is refused before anything listens', asyn
     /four parts/,
   )
 })
+
+test('--addresses: one instance per loopback address, each answering as itself', async () => {
+  const { parseAddresses } = await import('../../src/lab/addresses.ts')
+  const many = await startLab({
+    addresses: parseAddresses('127.0.2.1-127.0.2.3'),
+    port: 0,
+    specs: [parseSpec('15.2.1118.40')],
+  })
+  try {
+    assert.deepEqual(
+      many.instances.map((i) => i.host),
+      ['127.0.2.1', '127.0.2.2', '127.0.2.3'],
+    )
+    for (const i of many.instances) {
+      const a = await get(i, '/owa/')
+      assert.equal(a.status, 302)
+      assert.equal(a.headers['x-feserver'], i.netbios)
+    }
+  } finally {
+    await many.close()
+  }
+})

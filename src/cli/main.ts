@@ -51,7 +51,8 @@ Examples:
   exhunt content list --cve CVE-2021-27065    every rule that names a CVE
   exhunt content show exh-ecp-proxylogon-set-vdir-script
   exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
-  exhunt build 15.1.2176.2                    what a build lacks and the update to install`,
+  exhunt build 15.1.2176.2                    what a build lacks and the update to install
+  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests`,
   )
 
 program

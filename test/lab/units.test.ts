@@ -65,7 +65,7 @@ describe('gzip bomb', () => {
     assert.equal(crc32Combine(crc32(a), crc32(b), b.length), crc32(Buffer.concat([a, b])))
   })
   test('small bombs are valid gzip (CRC and size checked by zlib) of exactly that many zeros', () => {
-    for (const n of [1, 3, 64, 65, 130]) {
+    for (const n of [1, 3, 64, 65]) {
       const bomb = gzipBomb(n)
       const out = gunzipSync(Buffer.concat([...bomb.pieces()]))
       assert.equal(out.length, n * 2 ** 20)

@@ -235,7 +235,16 @@ export function compileProbeRule(
         return err(`${at}.confidence`, 'confidence is high, medium or low')
       const source = str(x.source)
       if (!source) return err(`${at}.source`, 'source: where the value comes from, in words')
-      const e: FingerprintExtractor = { request, kind: k, part, source, confidence }
+      const priority = x.priority ?? 50
+      if (!Number.isInteger(priority)) return err(`${at}.priority`, 'priority is a whole number')
+      const e: FingerprintExtractor = {
+        request,
+        kind: k,
+        part,
+        source,
+        confidence,
+        priority: priority as number,
+      }
       if (name) e.name = name
       if (k !== 'ntlm') {
         const group = k === 'build' ? 'build' : 'name'

@@ -34,6 +34,7 @@ export function fingerprint(
 ): Fingerprint {
   const fp: Fingerprint = { exchange: false, signs: [], evidence: [], serverNames: [] }
   const names = new Set<string>()
+  const priority = new Map<BuildEvidence, number>()
   for (const rule of rules) {
     for (const e of rule.exchange) {
       const r = answers.get(e.request)
@@ -65,17 +66,24 @@ export function fingerprint(
       const b = g.build ? normaliseProbeBuild(g.build) : undefined
       if (!b) continue
       if (fp.evidence.some((e) => e.build === b.build && e.source === x.source)) continue
-      fp.evidence.push({
+      const ev: BuildEvidence = {
         build: b.build,
         parts: b.parts,
         source: x.source,
         confidence: x.confidence,
         requestId: x.request,
-      })
+      }
+      priority.set(ev, x.priority)
+      fp.evidence.push(ev)
     }
   }
   // Four parts before three, then the more trusted source.
-  fp.evidence.sort((a, b) => b.parts - a.parts || RANK[a.confidence] - RANK[b.confidence])
+  fp.evidence.sort(
+    (a, b) =>
+      b.parts - a.parts ||
+      RANK[a.confidence] - RANK[b.confidence] ||
+      (priority.get(a) ?? 50) - (priority.get(b) ?? 50),
+  )
   fp.serverNames = [...names].sort()
   return fp
 }

@@ -18,7 +18,10 @@ import type { CompiledCheck, ProbeFamily } from './probe-rule.ts'
 export function describeAnswer(r: ProbeResponse | undefined): string {
   if (!r) return 'no answer'
   if (r.status !== null) return `HTTP ${r.status}`
-  return r.error ? `no answer (${r.error.code}: ${r.error.message})` : 'no answer'
+  if (!r.error) return 'no answer'
+  return r.error.message && r.error.message !== r.error.code
+    ? `${r.error.code}: ${r.error.message}`
+    : r.error.code
 }
 
 /** The build context a check's `build-misses` / `build-has` conditions read. */
@@ -43,7 +46,7 @@ export function runCheck(
   for (const o of check.outcomes) {
     const r = answers.get(o.request)
     if (!r || !o.when(r, ctx)) continue
-    return { ...base, outcome: o.outcome, evidence: `${o.evidence} (${describeAnswer(r)})` }
+    return { ...base, outcome: o.outcome, evidence: `${o.evidence} [${describeAnswer(r)}]` }
   }
   const seen = check.requests.map(
     (q) => `${q.path.split('?')[0]}: ${describeAnswer(answers.get(q.id))}`,
@@ -180,7 +183,7 @@ export function verdictOf(input: JudgeInput): ProbeJudgement {
       )
     if (sure.length > 0 && b)
       parts.push(
-        `${buildWords(b)} ${b.parts === 3 ? 'misses at least' : 'misses'} ${sure.length} CVE${sure.length > 1 ? 's' : ''} exploited in the wild: ${cveWords(sure)}`,
+        `${buildWords(b)} ${b.parts === 3 ? 'misses at least' : 'misses'} ${sure.length} CVE${sure.length > 1 ? 's' : ''} exploited in the wild: ${cveWords(sure)}${maybe.length > 0 ? `, and possibly ${cveWords(maybe)}, depending on which update of ${b.versionName ?? 'its CU'} is installed` : ''}`,
       )
     const high =
       vulnChecks.length > 0 || (b?.parts === 4 && sure.some((m) => m.certainty === 'exact'))

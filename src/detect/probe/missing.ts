@@ -41,8 +41,12 @@ export function buildExposure(
     if (fam) m.family = fam.name
     return m
   }
+  // Exploited first, then the surer, then by id.
+  const sure = (m: ProbeMissingCve) => (m.certainty === 'possibly' ? 1 : 0)
   const order = (a: ProbeMissingCve, b: ProbeMissingCve) =>
-    Number(b.exploitedInWild) - Number(a.exploitedInWild) || a.cve.localeCompare(b.cve)
+    Number(b.exploitedInWild) - Number(a.exploitedInWild) ||
+    sure(a) - sure(b) ||
+    a.cve.localeCompare(b.cve)
   if (parts === 4) {
     const e = exposureFor(table, build, 'probe')
     const { cves, approximate } = missingOf(table, build)

@@ -53,6 +53,8 @@ export interface FingerprintExtractor {
   re?: RE2
   source: string
   confidence: 'high' | 'medium' | 'low'
+  /** Among builds of equal parts and confidence, the lower comes first (default 50). */
+  priority: number
 }
 
 export interface CompiledFingerprint {

@@ -1,6 +1,6 @@
 // One endpoint's answers → the judgement: fingerprint, build, missing CVEs, check outcomes, verdict and
-// a reason in plain words. Verdicts by weight (docs/probe.md): unreachable > likely-compromised >
-// vulnerable > patched > not-exchange.
+// a reason in plain words. Verdicts by weight (docs/content-format.md, "Probe rules"): unreachable >
+// likely-compromised > vulnerable > patched > not-exchange.
 import type {
   ProbeBuild,
   ProbeCheckResult,

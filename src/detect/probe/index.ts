@@ -2,6 +2,7 @@
 // (shared/probe.ts has the loop). No I/O: the network side sends the requests and feeds the answers.
 import type { CompiledProbe, ProbeEndpoint, ProbeLevel } from '../../shared/probe.ts'
 import { compileProbeRules } from './compile-rules.ts'
+import { exposureLookup } from './missing.ts'
 import type {
   CompiledCheck,
   CompiledFingerprint,
@@ -38,8 +39,7 @@ export function sessionRules(
     fingerprints: rules.filter((r): r is CompiledFingerprint => r.kind === 'fingerprint'),
     checks: rules.filter((r): r is CompiledCheck => r.kind === 'check'),
     webshell: rules.filter((r): r is CompiledWebshellRule => r.kind === 'webshell-paths'),
-    builds: content.builds,
-    families: content.families,
+    exposure: exposureLookup(content.builds, content.families),
   }
 }
 

@@ -8,11 +8,10 @@ import type {
   ProbeMissingCve,
   ProbeResponse,
 } from '../../shared/probe.ts'
-import type { BuildTable } from '../exposure/index.ts'
 import { disagreeing, type Fingerprint } from './fingerprint.ts'
 import type { MatchContext } from './matcher.ts'
-import { buildExposure } from './missing.ts'
-import type { CompiledCheck, ProbeFamily } from './probe-rule.ts'
+import type { ExposureLookup } from './missing.ts'
+import type { CompiledCheck } from './probe-rule.ts'
 
 /** `HTTP 404` / `no answer (reset: socket hang up)`. */
 export function describeAnswer(r: ProbeResponse | undefined): string {
@@ -60,14 +59,10 @@ export interface BuildJudgement {
   note?: string
 }
 
-export function judgeBuild(
-  fp: Fingerprint,
-  table: BuildTable,
-  families: readonly ProbeFamily[],
-): BuildJudgement {
+export function judgeBuild(fp: Fingerprint, lookup: ExposureLookup): BuildJudgement {
   const best = fp.evidence[0]
   if (!best) return { missing: [] }
-  const e = buildExposure(table, families, best.build, best.parts)
+  const e = lookup(best.build, best.parts)
   const build: ProbeBuild = {
     build: best.build,
     parts: best.parts,
@@ -78,7 +73,8 @@ export function judgeBuild(
   if (e.product) build.product = e.product
   if (e.versionName) build.versionName = e.versionName
   if (e.releaseDate) build.releaseDate = e.releaseDate
-  const out: BuildJudgement = { build, missing: e.missing }
+  // Copies: the memoised exposure is shared by every endpoint of the run.
+  const out: BuildJudgement = { build, missing: e.missing.map((m) => ({ ...m })) }
   const notes: string[] = []
   if (e.note) notes.push(e.note)
   const other = disagreeing(fp.evidence)

@@ -84,3 +84,27 @@ export function buildExposure(
     missing: missing.sort(order),
   }
 }
+
+export type ExposureLookup = (build: string, parts: 3 | 4) => BuildExposure
+
+/**
+ * buildExposure memoised per build for one compiled probe: a fleet shows few distinct builds, and one
+ * look-up walks the build table (a three-part build once per SU of its CU). Bounded: cleared when full.
+ */
+export function exposureLookup(
+  table: BuildTable,
+  families: readonly ProbeFamily[],
+  max = 4096,
+): ExposureLookup {
+  const memo = new Map<string, BuildExposure>()
+  return (build, parts) => {
+    const key = `${parts}|${build}`
+    let e = memo.get(key)
+    if (!e) {
+      if (memo.size >= max) memo.clear()
+      e = buildExposure(table, families, build, parts)
+      memo.set(key, e)
+    }
+    return e
+  }
+}

@@ -4,6 +4,7 @@ import type { ProbeResponse } from '../../shared/probe.ts'
 import type { BuildTable } from '../exposure/index.ts'
 import { fingerprint, normaliseProbeBuild } from './fingerprint.ts'
 import { judgeBuild, matchContext, runCheck } from './judge.ts'
+import { buildExposure } from './missing.ts'
 import type { CompiledProbeRule, ProbeFamily, SampleAnswer } from './probe-rule.ts'
 import { sampleResponse } from './probe-rule.ts'
 import { judgeWebshell, planWebshell } from './webshell.ts'
@@ -46,7 +47,7 @@ export function runProbeRuleTests(
             serverNames: [],
             evidence: [{ ...b, source: 'test', confidence: 'high' as const, requestId: 'test' }],
           }
-          const j = judgeBuild(fp, builds, families)
+          const j = judgeBuild(fp, (x, p) => buildExposure(builds, families, x, p))
           ctx = matchContext(j.missing, true)
         }
         const r = runCheck(rule, answerMap(t.answers), ctx)

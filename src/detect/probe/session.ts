@@ -10,23 +10,17 @@ import type {
   ProbeSession,
   ProbeTls,
 } from '../../shared/probe.ts'
-import type { BuildTable } from '../exposure/index.ts'
 import { type Fingerprint, fingerprint } from './fingerprint.ts'
 import { type BuildJudgement, judgeBuild, matchContext, runCheck, verdictOf } from './judge.ts'
-import type {
-  CompiledCheck,
-  CompiledFingerprint,
-  CompiledWebshellRule,
-  ProbeFamily,
-} from './probe-rule.ts'
+import type { ExposureLookup } from './missing.ts'
+import type { CompiledCheck, CompiledFingerprint, CompiledWebshellRule } from './probe-rule.ts'
 import { judgeWebshell, planWebshell, type WebshellPlan } from './webshell.ts'
 
 export interface SessionRules {
   fingerprints: readonly CompiledFingerprint[]
   checks: readonly CompiledCheck[]
   webshell: readonly CompiledWebshellRule[]
-  builds: BuildTable
-  families: readonly ProbeFamily[]
+  exposure: ExposureLookup
 }
 
 const LEVELS: Record<ProbeLevel, number> = { passive: 0, safe: 1 }
@@ -101,7 +95,7 @@ export class Session implements ProbeSession {
   private fingerprint(): Fingerprint {
     if (!this.fp) {
       this.fp = fingerprint(this.rules.fingerprints, this.answers)
-      this.build = judgeBuild(this.fp, this.rules.builds, this.rules.families)
+      this.build = judgeBuild(this.fp, this.rules.exposure)
     }
     return this.fp
   }

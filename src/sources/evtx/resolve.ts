@@ -1,0 +1,72 @@
+// Walk a record's tree with its template values applied: what the XML of the record contains,
+// without building it. Shared by the EventRecord extraction and the XML renderer.
+import type { Attr, CData, Elem, Node, PI, Value } from './binxml.ts'
+import type { Scalar } from './values.ts'
+import { valueText } from './values.ts'
+
+/** One resolved item: an element (with the values its placeholders read), text, a value, CDATA or a PI. */
+export type Item =
+  | { readonly e: Elem; readonly vals: readonly Value[] }
+  | { readonly v: Scalar; readonly opt: boolean }
+  | { readonly c: CData }
+  | { readonly p: PI }
+
+const NO_VALUES: readonly Value[] = []
+
+export function resolve(nodes: readonly Node[], vals: readonly Value[], out: Item[] = []): Item[] {
+  for (const n of nodes) {
+    if (typeof n === 'string') out.push({ v: n, opt: false })
+    else if (n.k === 'e') out.push({ e: n, vals })
+    else if (n.k === 't') resolve(n.body, n.values, out)
+    else if (n.k === 's') {
+      const v = vals[n.id]
+      if (v === undefined) out.push({ v: null, opt: n.opt })
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+        resolve(v.nodes, NO_VALUES, out)
+      else out.push({ v, opt: n.opt })
+    } else if (n.k === 'c') out.push({ c: n })
+    else out.push({ p: n })
+  }
+  return out
+}
+
+export function children(item: { e: Elem; vals: readonly Value[] }): Item[] {
+  return resolve(item.e.kids, item.vals)
+}
+
+/** An attribute's value, or undefined when it is one optional substitution that is null (dropped). */
+export function attrValue(a: Attr, vals: readonly Value[]): Scalar | undefined {
+  const items = resolve(a.parts, vals)
+  if (items.length === 1) {
+    const only = items[0] as Item
+    if ('v' in only) return only.v === null && only.opt ? undefined : only.v
+  }
+  return itemsText(items)
+}
+
+export function itemsText(items: readonly Item[]): string {
+  let s = ''
+  for (const it of items) {
+    if ('v' in it) s += valueText(it.v)
+    else if ('c' in it) s += it.c.text
+    else if ('e' in it) s += itemsText(children(it))
+  }
+  return s
+}
+
+/** An element's content as one value: the typed value when it is a single substitution, else its text. */
+export function contentValue(items: readonly Item[]): Scalar {
+  if (items.length === 0) return ''
+  if (items.length === 1) {
+    const only = items[0] as Item
+    if ('v' in only) return only.v
+  }
+  return itemsText(items)
+}
+
+/** The element children of a resolved list. */
+export function elements(items: readonly Item[]): { e: Elem; vals: readonly Value[] }[] {
+  const out: { e: Elem; vals: readonly Value[] }[] = []
+  for (const it of items) if ('e' in it) out.push(it)
+  return out
+}

@@ -58,11 +58,18 @@ function putUnique(fields: Record<string, EventValue>, name: string, v: EventVal
   fields[`${name}${i}`] = v
 }
 
+/** UserData (and non-Data EventData) elements: a leaf's content by its name, attributes by theirs. */
 function leaves(el: El, fields: Record<string, EventValue>): void {
+  for (const a of el.e.attrs) {
+    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue
+    const v = attr(el, a.name)
+    if (v !== undefined) putUnique(fields, a.name, toEventValue(v))
+  }
   const items = children(el)
   const kids = elements(items)
   if (kids.length === 0) {
-    putUnique(fields, el.e.name, toEventValue(contentValue(items)))
+    if (items.length > 0 || el.e.attrs.length === 0)
+      putUnique(fields, el.e.name, toEventValue(contentValue(items)))
     return
   }
   for (const k of kids) leaves(k, fields)

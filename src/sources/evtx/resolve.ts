@@ -1,6 +1,6 @@
 // Walk a record's tree with its template values applied: what the XML of the record contains,
 // without building it. Shared by the EventRecord extraction and the XML renderer.
-import type { Attr, CData, Elem, Node, PI, Value } from './binxml.ts'
+import type { Attr, CData, Elem, Node, PI, Sub, Value } from './binxml.ts'
 import type { Scalar } from './values.ts'
 import { valueText } from './values.ts'
 
@@ -16,8 +16,11 @@ const NO_VALUES: readonly Value[] = []
 export function resolve(nodes: readonly Node[], vals: readonly Value[], out: Item[] = []): Item[] {
   for (const n of nodes) {
     if (typeof n === 'string') out.push({ v: n, opt: false })
-    else if (n.k === 'e') out.push({ e: n, vals })
-    else if (n.k === 't') resolve(n.body, n.values, out)
+    else if (n.k === 'e') {
+      const arr = arraySub(n, vals)
+      if (arr) expand(n, vals, arr, out)
+      else out.push({ e: n, vals })
+    } else if (n.k === 't') resolve(n.body, n.values, out)
     else if (n.k === 's') {
       const v = vals[n.id]
       if (v === undefined) out.push({ v: null, opt: n.opt })
@@ -28,6 +31,30 @@ export function resolve(nodes: readonly Node[], vals: readonly Value[], out: Ite
     else out.push({ p: n })
   }
   return out
+}
+
+/** The first array substitution (of 2+ items) in an element's content, if any. */
+function arraySub(e: Elem, vals: readonly Value[]): Sub | undefined {
+  if (vals.length === 0) return undefined
+  for (const k of e.kids) {
+    if (typeof k !== 'string' && k.k === 's') {
+      const v = vals[k.id]
+      if (Array.isArray(v) && v.length > 1) return k
+    }
+  }
+  return undefined
+}
+
+/**
+ * An array substituted into an element's content repeats the element once per item, as Windows
+ * renders it (and omerbenamram/evtx, src/binxml/array_expand.rs): `<Data>%1</Data>` with two strings
+ * is two Data elements.
+ */
+function expand(e: Elem, vals: readonly Value[], sub: Sub, out: Item[]): void {
+  for (const item of vals[sub.id] as string[]) {
+    const kids = e.kids.map((k) => (k === sub ? item : k))
+    out.push({ e: { k: 'e', name: e.name, attrs: e.attrs, kids }, vals })
+  }
 }
 
 export function children(item: { e: Elem; vals: readonly Value[] }): Item[] {

@@ -1,6 +1,7 @@
 // `exhunt dump FILE.evtx [--ndjson|--xml]`: every record of an event log, one EventRecord JSON per
 // line (the shape the event engines see) or the record's XML. Damage is one stderr line per chunk.
 import { closeSync, openSync } from 'node:fs'
+import type { RawRecord } from '../sources/evtx/chunk.ts'
 import { readEvtxFile } from '../sources/evtx/reader.ts'
 import { renderXml } from '../sources/evtx/render.ts'
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from './exit-codes.ts'
@@ -23,6 +24,18 @@ function write(text: string): Promise<void> | undefined {
     process.stdout.once('drain', finish)
     process.stdout.once('close', finish)
   })
+}
+
+/** A damaged record (counted, not readable) is an XML comment, so record counts still line up. */
+function xmlOf(raw: RawRecord): string {
+  if (raw.damaged === undefined) {
+    try {
+      return `${renderXml(raw)}\n`
+    } catch (e) {
+      return `<!-- record ${raw.recordId}: ${String(e).replace(/--/g, '- -')} -->\n`
+    }
+  }
+  return `<!-- record ${raw.recordId}: damaged: ${raw.damaged.replace(/--/g, '- -')} -->\n`
 }
 
 /**
@@ -54,11 +67,7 @@ export async function runDump(file: string, o: DumpOptions): Promise<number> {
         const rec = batch.records[i]
         const raw = batch.raw[i]
         if (!rec || !raw) continue
-        out += xml
-          ? raw.damaged === undefined
-            ? `${renderXml(raw)}\n`
-            : ''
-          : `${JSON.stringify(rec)}\n`
+        out += xml ? xmlOf(raw) : `${JSON.stringify(rec)}\n`
         records++
       }
       const pending = write(out)

@@ -252,7 +252,9 @@ function parseInstance(ctx: ChunkContext, pos: number, nested: number): [Instanc
   const defOff = u32(buf, pos + 6)
   let p = pos + 10
   if (defOff === p) p += 24 + u32(buf, p + 20) // the definition is inline here: skip it
-  const body = ctx.template(defOff, nested)
+  // A definition may hold instances of other definitions: their chain counts as nesting.
+  if (nested >= MAX_NESTED) fail('templates nested too deep')
+  const body = ctx.template(defOff, nested + 1)
   const count = u32(buf, p)
   p += 4
   if (count * 4 > buf.length - p) fail(`template instance declares ${count} values`)

@@ -118,14 +118,37 @@ export interface ParseChunkInput {
  */
 export function parseEvtxChunk(chunk: Uint8Array, input: ParseChunkInput): ChunkBatch {
   const res = parseChunk(chunk, { checksums: input.checksums })
-  const records = res.records.map((r) =>
-    toEventRecord(r, { path: input.path, offset: input.fileOffset + r.at, chunk: input.index }),
-  )
-  const problems = input.quietMagic && !res.used ? [] : res.problems
+  const problems = input.quietMagic && !res.used ? [] : [...res.problems]
+  const raw: RawRecord[] = []
+  const records: EventRecord[] = []
+  for (const r of res.records) {
+    const source = { path: input.path, offset: input.fileOffset + r.at, chunk: input.index }
+    try {
+      records.push(toEventRecord(r, source))
+      raw.push(r)
+    } catch (e) {
+      // A tree that parsed but cannot be walked (the node budget): damaged, still counted.
+      const why = e instanceof Error ? e.message : String(e)
+      problems.push({
+        kind: 'record',
+        at: r.at,
+        message: `record ${r.recordId} at 0x${r.at.toString(16)}: ${why}`,
+      })
+      const d: RawRecord = {
+        at: r.at,
+        recordId: r.recordId,
+        written: r.written,
+        nodes: [],
+        damaged: why,
+      }
+      records.push(toEventRecord(d, source))
+      raw.push(d)
+    }
+  }
   const batch: ChunkBatch = {
     index: input.index,
     fileOffset: input.fileOffset,
-    raw: res.records,
+    raw,
     records,
   }
   return problems.length

@@ -5,6 +5,7 @@ import type { Elem, Value } from './binxml.ts'
 import type { RawRecord } from './chunk.ts'
 import {
   attrValue,
+  beginWalk,
   children,
   contentValue,
   elements,
@@ -100,6 +101,7 @@ export function toEventRecord(
   let threadId: number | undefined
   const fields: Record<string, EventValue> = {}
   const data: string[] = []
+  beginWalk()
   if (raw.damaged !== undefined) {
     return {
       eventId,

@@ -2,7 +2,7 @@
 // attributes in stored order, an optional substitution that is null drops its attribute).
 import type { Value } from './binxml.ts'
 import type { RawRecord } from './chunk.ts'
-import { attrValue, children, type Item, resolve } from './resolve.ts'
+import { attrValue, beginWalk, children, type Item, resolve } from './resolve.ts'
 import { valueText } from './values.ts'
 
 const escText = (s: string) =>
@@ -42,6 +42,7 @@ function renderItems(items: readonly Item[], indent: string, out: string[]): voi
 
 export function renderXml(raw: RawRecord): string {
   const out: string[] = []
+  beginWalk()
   renderItems(resolve(raw.nodes, []), '', out)
   return out.join('\n')
 }

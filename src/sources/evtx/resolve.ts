@@ -1,6 +1,7 @@
 // Walk a record's tree with its template values applied: what the XML of the record contains,
 // without building it. Shared by the EventRecord extraction and the XML renderer.
 import type { Attr, CData, Elem, Node, PI, Sub, Value } from './binxml.ts'
+import { fail } from './bytes.ts'
 import type { Scalar } from './values.ts'
 import { valueText } from './values.ts'
 
@@ -13,7 +14,20 @@ export type Item =
 
 const NO_VALUES: readonly Value[] = []
 
+// Templates may hold instances of other templates: a hostile chunk could nest them so that walking a
+// record multiplies without bound. Each record gets a budget of nodes visited (real records need a few
+// hundred).
+const BUDGET = 200_000
+let budget = BUDGET
+
+/** Start a record's walk with a fresh budget. */
+export function beginWalk(): void {
+  budget = BUDGET
+}
+
 export function resolve(nodes: readonly Node[], vals: readonly Value[], out: Item[] = []): Item[] {
+  budget -= nodes.length + 1
+  if (budget < 0) fail('record expands past the node budget (nested templates)')
   for (const n of nodes) {
     if (typeof n === 'string') out.push({ v: n, opt: false })
     else if (n.k === 'e') {

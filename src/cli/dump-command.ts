@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs'
 import type { RawRecord } from '../sources/evtx/chunk.ts'
 import { readEvtxFile } from '../sources/evtx/reader.ts'
 import { renderXml } from '../sources/evtx/render.ts'
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from './exit-codes.ts'
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, worstExitCode } from './exit-codes.ts'
 import { say } from './say.ts'
 
 export interface DumpOptions {
@@ -40,9 +40,16 @@ function xmlOf(raw: RawRecord): string {
 
 /**
  * Exit 0: every chunk read cleanly; 1: records were read but some chunks are damaged (each named on
- * stderr); 2: the file could not be opened, or is not an EVTX file and nothing was read.
+ * stderr); 2: a file could not be opened, or is not an EVTX file and nothing was read from it. With
+ * several files, the most serious of their codes.
  */
-export async function runDump(file: string, o: DumpOptions): Promise<number> {
+export async function runDump(files: readonly string[], o: DumpOptions): Promise<number> {
+  const codes: number[] = []
+  for (const file of files) codes.push(await dumpOne(file, o))
+  return worstExitCode(codes)
+}
+
+async function dumpOne(file: string, o: DumpOptions): Promise<number> {
   try {
     closeSync(openSync(file, 'r'))
   } catch (err) {

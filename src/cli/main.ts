@@ -120,12 +120,12 @@ program
 program
   .command('dump')
   .description('print every record of a Windows event log (.evtx): NDJSON (default) or XML')
-  .argument('<file>', 'the .evtx file (never modified)')
+  .argument('<files...>', 'the .evtx files (never modified)')
   .option('--ndjson', 'one JSON record per line: the fields the event rules see (default)')
   .option('--xml', "each record's XML, as Event Viewer shows it")
-  .action(async (file: string, options) => {
+  .action(async (files: string[], options) => {
     const { runDump } = await import('./dump-command.ts')
-    process.exitCode = await runDump(file, options)
+    process.exitCode = await runDump(files, options)
   })
 
 const content = program.command('content').description('inspect and check the detection content')

@@ -10,6 +10,8 @@ import { say } from './say.ts'
 export interface DumpOptions {
   xml?: boolean
   ndjson?: boolean
+  /** Also whole records left in slack space, flagged `recovered`. */
+  recover?: boolean
 }
 
 /** Write with back-pressure: a slow pipe must not make the output pile up in memory. */
@@ -62,7 +64,7 @@ async function dumpOne(file: string, o: DumpOptions): Promise<number> {
   let damaged = 0
   let headerBad = false
   try {
-    for await (const batch of readEvtxFile(file, file)) {
+    for await (const batch of readEvtxFile(file, file, { recover: o.recover === true })) {
       if (batch.error) {
         damaged++
         if (batch.index < 0) headerBad = true

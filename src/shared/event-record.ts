@@ -41,6 +41,8 @@ export interface EventRecord {
    * Engines should skip such records; they are yielded so record counts match python-evtx's.
    */
   readonly damaged?: string
+  /** Set on a record recovered from a chunk's slack space (an older write), only when asked for. */
+  readonly recovered?: boolean
   /** Where it came from: the file (display path) and the record's byte offset, for findings and dump. */
   readonly source: { path: string; offset: number; chunk: number }
 }

@@ -210,3 +210,27 @@ describe('evtx: field values of several providers', { skip: corpusSkip }, () => 
     }
   })
 })
+
+describe('evtx: records in slack space (opt-in, as libevtx recovers them)', {
+  skip: corpusSkip,
+}, () => {
+  it('off by default; with recover, whole older records past the live ones, flagged', async () => {
+    const p =
+      'parser-samples/E_Windows_system32_winevt_logs_Microsoft-Windows-Shell-Core%4Operational.evtx'
+    const live = await readAllEvtx(EVTX(p), p)
+    assert.equal(live.records.length, 1146)
+    assert.ok(live.records.every((r) => r.recovered === undefined))
+    const all = await readAllEvtx(EVTX(p), p, { recover: true })
+    const rec = all.records.filter((r) => r.recovered)
+    // evtxinfo (libevtx) counts 128 recovered records in this file.
+    assert.equal(rec.length, 128)
+    assert.equal(all.records.length - rec.length, 1146)
+    const liveAt = new Set(live.records.map((r) => r.source.offset))
+    for (const r of rec) {
+      assert.ok(!liveAt.has(r.source.offset))
+      assert.equal(r.provider, 'Microsoft-Windows-Shell-Core')
+      assert.ok(r.time.startsWith('20'))
+    }
+    assert.deepEqual(all.errors, live.errors)
+  })
+})

@@ -31,6 +31,8 @@ export interface RawRecord {
   readonly nodes: readonly Node[]
   /** Set when the record header is sound but its BinXML is not (a half-written record): why. */
   readonly damaged?: string
+  /** Found in the chunk's slack space (past its last live record) by the opt-in recovery scan. */
+  readonly recovered?: boolean
 }
 
 export interface ChunkResult {
@@ -43,6 +45,12 @@ export interface ChunkResult {
 export interface ChunkOptions {
   /** The file header says checksums are kept (flag 0x4 "no CRC32" clear). Default true. */
   readonly checksums?: boolean
+  /**
+   * Also scan the slack space (after the last live record, up to the chunk's end) and chunks whose
+   * header is damaged for whole records left there by earlier writes, as libevtx does for its
+   * "recovered records". Off by default: python-evtx and Event Viewer show live records only.
+   */
+  readonly recover?: boolean
 }
 
 const MAGIC = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00] // "ElfChnk\0"
@@ -77,6 +85,7 @@ export function parseChunk(chunk: Uint8Array, opts: ChunkOptions = {}): ChunkRes
     // An unused chunk of a pre-allocated file is zeros: not a problem.
     if (allZero(chunk, 0, CHUNK_HEADER_SIZE)) return { records, problems: [], used: false }
     problems.push({ kind: 'chunk', at: 0, message: 'bad chunk magic (not "ElfChnk")' })
+    if (opts.recover) recoverSlack(chunk, new ChunkContext(chunk), CHUNK_HEADER_SIZE, records)
     return { records, problems, used: false }
   }
   if (chunk.length < CHUNK_HEADER_SIZE) return { records, problems, used: true }
@@ -152,5 +161,53 @@ export function parseChunk(chunk: Uint8Array, opts: ChunkOptions = {}): ChunkRes
     }
     at += size
   }
+  if (opts.recover) recoverSlack(chunk, ctx, at, records)
   return { records, problems, used: true }
+}
+
+/**
+ * Whole records in slack space: record magic on an 8-byte boundary, a size that fits, the trailing size
+ * copy equal to it, and BinXML that parses (its templates are read where the chunk holds them). Anything
+ * less is skipped silently: slack is leftovers, not damage.
+ */
+function recoverSlack(
+  chunk: Uint8Array,
+  ctx: ChunkContext,
+  from: number,
+  records: RawRecord[],
+): void {
+  let at = (from + 7) & ~7
+  while (at + RECORD_HEADER + 4 <= chunk.length) {
+    if (
+      chunk[at] !== 0x2a ||
+      chunk[at + 1] !== 0x2a ||
+      chunk[at + 2] !== 0 ||
+      chunk[at + 3] !== 0
+    ) {
+      at += 8
+      continue
+    }
+    const size = u32(chunk, at + 4)
+    if (
+      size >= RECORD_HEADER + 4 &&
+      at + size <= chunk.length &&
+      u32(chunk, at + size - 4) === size
+    ) {
+      try {
+        const { nodes } = parseFragment(ctx, at + RECORD_HEADER, at + size - 4, false, 0)
+        records.push({
+          at,
+          recordId: u64(chunk, at + 8),
+          written: filetimeAt(chunk, at + 16),
+          nodes,
+          recovered: true,
+        })
+        at += size
+        continue
+      } catch {
+        // not a whole record: keep scanning
+      }
+    }
+    at += 8
+  }
 }

@@ -110,6 +110,8 @@ export interface ParseChunkInput {
   readonly checksums: boolean
   /** The file header was unreadable: a chunk without the chunk magic is then not reported. */
   readonly quietMagic?: boolean
+  /** Also recover whole records from slack space (ChunkOptions.recover). */
+  readonly recover?: boolean
 }
 
 /**
@@ -117,16 +119,20 @@ export interface ParseChunkInput {
  * can parse chunks of one file (or many files) in parallel: they need only the chunk and this input.
  */
 export function parseEvtxChunk(chunk: Uint8Array, input: ParseChunkInput): ChunkBatch {
-  const res = parseChunk(chunk, { checksums: input.checksums })
+  const res = parseChunk(chunk, { checksums: input.checksums, recover: input.recover === true })
   const problems = input.quietMagic && !res.used ? [] : [...res.problems]
   const raw: RawRecord[] = []
   const records: EventRecord[] = []
   for (const r of res.records) {
     const source = { path: input.path, offset: input.fileOffset + r.at, chunk: input.index }
     try {
-      records.push(toEventRecord(r, source))
+      const rec = toEventRecord(r, source)
+      // Slack bytes that parse but hold no event (a fragment of an overwritten template): not a record.
+      if (r.recovered && rec.provider === '' && rec.eventId === 0) continue
+      records.push(rec)
       raw.push(r)
     } catch (e) {
+      if (r.recovered) continue
       // A tree that parsed but cannot be walked (the node budget): damaged, still counted.
       const why = e instanceof Error ? e.message : String(e)
       problems.push({
@@ -160,10 +166,17 @@ export function parseEvtxChunk(chunk: Uint8Array, input: ParseChunkInput): Chunk
  * Chunk batches of an EVTX byte stream (any piece sizes). The file header comes first as a batch of
  * index -1 when it has a problem. Bytes are copied into one 64 KiB buffer, reused for every chunk.
  */
+export interface ReadEvtxOptions {
+  /** Also yield whole records found in slack space, flagged `recovered` (off by default). */
+  readonly recover?: boolean
+}
+
 export async function* readEvtx(
   bytes: AsyncIterable<Uint8Array>,
   path: string,
+  opts: ReadEvtxOptions = {},
 ): AsyncGenerator<ChunkBatch> {
+  const recover = opts.recover === true
   const buf = new Uint8Array(CHUNK_SIZE)
   let fill = 0
   let header: EvtxFileHeader | undefined
@@ -197,7 +210,7 @@ export async function* readEvtx(
         const hb = headerBatch(header)
         if (hb) yield hb
       } else {
-        yield parseEvtxChunk(buf, { path, index, fileOffset, checksums, quietMagic })
+        yield parseEvtxChunk(buf, { path, index, fileOffset, checksums, quietMagic, recover })
         index++
         fileOffset += CHUNK_SIZE
       }
@@ -223,28 +236,44 @@ export async function* readEvtx(
   }
   // A truncated last chunk: its complete records are still read.
   if (fill > 0 && (!quietMagic || isChunkMagic(buf))) {
-    yield parseEvtxChunk(buf.subarray(0, fill), { path, index, fileOffset, checksums, quietMagic })
+    yield parseEvtxChunk(buf.subarray(0, fill), {
+      path,
+      index,
+      fileOffset,
+      checksums,
+      quietMagic,
+      recover,
+    })
   }
 }
 
 /** An artefact (file, zip entry, gzip) as chunk batches; plain files through one reused buffer. */
-export function readEvtxRef(ref: ArtefactRef, path: string): AsyncGenerator<ChunkBatch> {
-  return readEvtx(readChunks(ref, CHUNK_SIZE), path)
+export function readEvtxRef(
+  ref: ArtefactRef,
+  path: string,
+  opts: ReadEvtxOptions = {},
+): AsyncGenerator<ChunkBatch> {
+  return readEvtx(readChunks(ref, CHUNK_SIZE), path, opts)
 }
 
 /** Convenience: a file on disk. */
-export function readEvtxFile(fsPath: string, path = fsPath): AsyncGenerator<ChunkBatch> {
-  return readEvtxRef({ type: 'file', fsPath }, path)
+export function readEvtxFile(
+  fsPath: string,
+  path = fsPath,
+  opts: ReadEvtxOptions = {},
+): AsyncGenerator<ChunkBatch> {
+  return readEvtxRef({ type: 'file', fsPath }, path, opts)
 }
 
 /** Every record and error of a file, in order (for tests and small files; the hunt streams batches). */
 export async function readAllEvtx(
   fsPath: string,
   path = fsPath,
+  opts: ReadEvtxOptions = {},
 ): Promise<{ records: EventRecord[]; errors: ItemError[] }> {
   const records: EventRecord[] = []
   const errors: ItemError[] = []
-  for await (const b of readEvtxFile(fsPath, path)) {
+  for await (const b of readEvtxFile(fsPath, path, opts)) {
     for (const r of b.records) records.push(r)
     if (b.error) errors.push(b.error)
   }

@@ -186,6 +186,7 @@ export function toEventRecord(
   if (processId !== undefined) rec.processId = processId
   if (threadId !== undefined) rec.threadId = threadId
   if (data.length) rec.data = data
+  if (raw.recovered) rec.recovered = true
   return rec
 }
 

@@ -1,6 +1,6 @@
 // `npx tsx bench/evtx-vs-evtxexport.ts [--copies 4] [--runs 3]`: our EVTX reader side by side with
 // libevtx's evtxexport (Debian libevtx-utils) and python-evtx (Debian python3-evtx) on the same files:
-// every .evtx of ../shared/corpus/evtx, listed --copies times. Each tool prints every record as XML to
+// every .evtx of ../shared/corpus/evtx, listed --copies times (--only exhunt,evtxexport: a subset). Each tool prints every record as XML to
 // /dev/null (exhunt also as NDJSON, what the hunt's engines see). Records are counted once per tool in a
 // first run with its output kept. The machine is shared: user+system CPU seconds (GNU time) are the
 // figure to compare, wall clock is printed beside them.
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     copies: { type: 'string', default: '4' },
     runs: { type: 'string', default: '3' },
     'python-copies': { type: 'string', default: '1' },
+    /** Comma-separated tool name prefixes to run (exhunt, evtxexport, python); default all. */
+    only: { type: 'string' },
   },
 })
 const copies = Number(values.copies)
@@ -80,7 +82,7 @@ const countLines = (re: RegExp) => (f: string) => {
 
 const node = process.execPath
 const bin = join(ROOT, 'bin', 'exhunt.js')
-const tools: Tool[] = [
+const allTools: Tool[] = [
   {
     name: 'exhunt dump --ndjson',
     script: `"${node}" "${bin}" dump --ndjson "$@"`,
@@ -106,6 +108,9 @@ const tools: Tool[] = [
     copies: pyCopies,
   },
 ]
+
+const only = values.only?.split(',').map((s) => s.trim())
+const tools = allTools.filter((t) => !only || only.some((o) => t.name.startsWith(o)))
 
 const missing = ['evtxexport', 'evtx_dump.py'].filter(
   (b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0,
@@ -153,8 +158,9 @@ for (const t of tools) {
     med('rssMb').toFixed(0),
   ])
 }
-const anchor = results.find((r) => r.name.startsWith('evtxexport'))!
-for (const [i, r] of results.entries()) rows[i]!.push(`${(r.rpsCpu / anchor.rpsCpu).toFixed(1)}x`)
+const anchor = results.find((r) => r.name.startsWith('evtxexport'))
+for (const [i, r] of results.entries())
+  rows[i]!.push(anchor ? `${(r.rpsCpu / anchor.rpsCpu).toFixed(1)}x` : '-')
 
 console.log()
 console.log(

@@ -92,19 +92,24 @@ export async function compileWebContent(data: WebWorkerData): Promise<WebSetup> 
     const scanner = compiled(subsetSources(set, keep))
     if (!startError) {
       let full: WebScanEngine | undefined
-      return {
+      const setup: WebSetup = {
         data,
         engine: webScanEngine(parts(scanner)),
         iocs,
-        startError,
+        startError: undefined,
         subset: {
           digests: inputs.digests,
           full: () => {
-            full ??= webScanEngine(parts(compiled(data.yaraSources)))
+            if (!full) {
+              full = webScanEngine(parts(compiled(data.yaraSources)))
+              // Reported with the next jobs, as a compile problem at the start would be.
+              setup.startError ??= startError
+            }
             return full
           },
         },
       }
+      return setup
     }
     // The subset does not compile alone: the whole set says why, as without a subset.
     startError = undefined
@@ -180,6 +185,8 @@ export async function scanWebJob(
     p.engine = engineFor(s, p.bytes, p.meta.headBytes)
     p.passed = prepareWebFile(p.engine, p.bytes, p.meta.headBytes)
   }
+  // The whole rule set compiled for a file outside the subset, and failed: said in this batch already.
+  if (s.startError && !errors.includes(s.startError)) errors.unshift(s.startError)
   for (const p of pending) {
     if (!Array.isArray(p) && p.passed && p.engine)
       yaraScanFile(p.engine, p.meta, p.bytes, p.passed, p.errors)

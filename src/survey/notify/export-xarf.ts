@@ -24,7 +24,10 @@ export function xarfReportId(noticeKey: string, targetId: string): string {
 }
 
 const tag = (ns: string, v: string) => {
-  const value = v.toLowerCase().replace(/[^a-z0-9_+-]+/g, '-').replace(/^[^a-z0-9]+/, '')
+  const value = v
+    .toLowerCase()
+    .replace(/[^a-z0-9_+-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
   return value ? `${ns}:${value}` : undefined
 }
 
@@ -42,7 +45,11 @@ export function xarfReports(n: PlannedNotice, cert: Sender): { id: string; repor
   return out
 }
 
-function xarfFor(n: PlannedNotice, t: TargetStatus, contact: { org: string; contact: string; domain: string }) {
+function xarfFor(
+  n: PlannedNotice,
+  t: TargetStatus,
+  contact: { org: string; contact: string; domain: string },
+) {
   const p = t.probe
   const missing = [...(p?.missing ?? [])].sort(
     (a, b) => Number(b.exploitedInWild) - Number(a.exploitedInWild) || (a.cve < b.cve ? -1 : 1),
@@ -100,7 +107,11 @@ function xarfFor(n: PlannedNotice, t: TargetStatus, contact: { org: string; cont
       compromise_method: shell
         ? 'webshell_deployment'
         : 'exploitation of Microsoft Exchange Server vulnerabilities',
-      description: `Microsoft Exchange server with signs of compromise${shell ? ' (a known web-shell path answered)' : ''}${t.huntVerdict ? `; hunt report verdict: ${t.huntVerdict}` : ''}`.slice(0, 1000),
+      description:
+        `Microsoft Exchange server with signs of compromise${shell ? ' (a known web-shell path answered)' : ''}${t.huntVerdict ? `; hunt report verdict: ${t.huntVerdict}` : ''}`.slice(
+          0,
+          1000,
+        ),
     }
   }
   const cveId = cves[0]
@@ -114,6 +125,10 @@ function xarfFor(n: PlannedNotice, t: TargetStatus, contact: { org: string; cont
     patch_available: true,
     severity: exploited ? 'critical' : 'high',
     ...(exploited ? { exploitability: 'weaponized' } : {}),
-    description: `Microsoft Exchange Server ${p?.build?.build ?? ''} misses fixes for ${cves.length} CVEs${exploited ? ', some exploited in the wild' : ''}`.slice(0, 1000),
+    description:
+      `Microsoft Exchange Server ${p?.build?.build ?? ''} misses fixes for ${cves.length} CVEs${exploited ? ', some exploited in the wild' : ''}`.slice(
+        0,
+        1000,
+      ),
   }
 }

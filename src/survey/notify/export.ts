@@ -11,7 +11,12 @@ import type { Sender } from './view.ts'
 
 export type ExportFormat = 'csv' | 'xarf'
 
-export function exportDeliver(format: ExportFormat, dir: string, cert: Sender, dryRun = false): Deliver {
+export function exportDeliver(
+  format: ExportFormat,
+  dir: string,
+  cert: Sender,
+  dryRun = false,
+): Deliver {
   mkdirSync(dir, { recursive: true })
   const csv = join(dir, 'notices.csv')
   return {
@@ -24,7 +29,8 @@ export function exportDeliver(format: ExportFormat, dir: string, cert: Sender, d
         return `${n.targets.length} row(s) in ${csv}`
       }
       const reports = xarfReports(n, cert)
-      for (const r of reports) writeFileSync(join(dir, `${r.id}.json`), `${JSON.stringify(r.report, null, 2)}\n`)
+      for (const r of reports)
+        writeFileSync(join(dir, `${r.id}.json`), `${JSON.stringify(r.report, null, 2)}\n`)
       return reports.length > 0
         ? `${reports.length} XARF report(s) in ${dir}`
         : `no XARF report (${n.state === 'patched' ? 'a patched server is not abuse' : 'no CVE or port known'})`

@@ -11,7 +11,11 @@ export function ownerKeyOf(owner: Owner): string {
   return `org:${(owner.organisation ?? '').trim().toLowerCase()}`
 }
 
-export function noticeKey(ownerKey: string, state: NotifyState, targets: readonly TargetStatus[]): string {
+export function noticeKey(
+  ownerKey: string,
+  state: NotifyState,
+  targets: readonly TargetStatus[],
+): string {
   const items = targets.map((t) => `${t.targetId}@${t.since}`).sort()
   return createHash('sha256')
     .update(JSON.stringify(['exhunt-notice/1', ownerKey, state, items]))
@@ -49,6 +53,8 @@ export function planNotices(
     const ownerKey = ownerKeyOf(owner)
     notices.push({ key: noticeKey(ownerKey, state, targets), ownerKey, owner, state, targets })
   }
-  notices.sort((a, b) => (a.ownerKey < b.ownerKey ? -1 : a.ownerKey > b.ownerKey ? 1 : a.state < b.state ? -1 : 1))
+  notices.sort((a, b) =>
+    a.ownerKey < b.ownerKey ? -1 : a.ownerKey > b.ownerKey ? 1 : a.state < b.state ? -1 : 1,
+  )
   return { notices, ownerless }
 }

@@ -15,7 +15,11 @@ export interface RenderedNotice {
 const same = (s: string) => s
 
 /** Blank lines left by sections that rendered nothing are folded to one. */
-const tidy = (s: string) => `${s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`
+const tidy = (s: string) =>
+  `${s
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`
 
 export function renderNotice(
   n: PlannedNotice,

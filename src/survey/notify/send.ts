@@ -64,7 +64,8 @@ export async function sendNotices(
   }
   for (const notice of notices) {
     const messageId = messageIdOf(notice, opts.cert.email)
-    const to = notice.owner.email ?? (opts.deliver?.needsEmail === false ? notice.ownerKey : undefined)
+    const to =
+      notice.owner.email ?? (opts.deliver?.needsEmail === false ? notice.ownerKey : undefined)
     if (!to) {
       done({ notice, outcome: 'no-contact', messageId, detail: 'no e-mail known for this owner' })
       continue
@@ -81,7 +82,10 @@ export async function sendNotices(
         notice,
         outcome: claim.status === 'sent' ? 'already-sent' : 'in-doubt',
         messageId,
-        detail: claim.status === 'in-doubt' ? 'claimed by an earlier run that never confirmed it' : undefined,
+        detail:
+          claim.status === 'in-doubt'
+            ? 'claimed by an earlier run that never confirmed it'
+            : undefined,
       })
       continue
     }
@@ -102,7 +106,15 @@ export async function sendNotices(
     } catch (err) {
       // Sent, but the store did not take the confirmation: the claim stays, so it is reported, not resent.
       const why = headerText((err as Error)?.message ?? String(err), 200)
-      done({ notice, outcome: 'in-doubt', messageId, detail: `sent (${response}) but not confirmed: ${why}` }, rendered)
+      done(
+        {
+          notice,
+          outcome: 'in-doubt',
+          messageId,
+          detail: `sent (${response}) but not confirmed: ${why}`,
+        },
+        rendered,
+      )
       continue
     }
     done({ notice, outcome: 'sent', messageId, detail: response }, rendered)

@@ -41,8 +41,12 @@ export function parseTemplate(source: string, file: string): Template {
     }
   }
   if (stack.length > 1)
-    throw new ExhuntError('EXH_ERR_TEMPLATE', `${file}: {{#${stack[stack.length - 1]!.path}}} is never closed`)
-  if (/\{\{|\}\}/.test(text.replace(TAG, '')))
+    throw new ExhuntError(
+      'EXH_ERR_TEMPLATE',
+      `${file}: {{#${stack[stack.length - 1]!.path}}} is never closed`,
+    )
+  // `{{{raw}}}` (Mustache's unescaped form) does not exist here: refused, not read as `{{raw}}`.
+  if (/\{\{|\}\}/.test(text.replace(TAG, '')) || /\{\{\{|\}\}\}/.test(text))
     throw new ExhuntError('EXH_ERR_TEMPLATE', `${file}: a {{ … }} that is not a tag`)
   if (last < text.length) root.push({ kind: 'text', text: text.slice(last) })
   return { nodes: root }
@@ -55,7 +59,8 @@ function lookup(stack: readonly unknown[], path: string): unknown {
     const scope = stack[i]
     if (scope !== null && typeof scope === 'object' && parts[0]! in scope) {
       let v: unknown = scope
-      for (const p of parts) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined
+      for (const p of parts)
+        v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined
       return v
     }
   }
@@ -63,7 +68,12 @@ function lookup(stack: readonly unknown[], path: string): unknown {
 }
 
 const falsy = (v: unknown) =>
-  v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0)
+  v === undefined ||
+  v === null ||
+  v === false ||
+  v === 0 ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0)
 
 export function renderTemplate(t: Template, view: object, escape: (s: string) => string): string {
   const out: string[] = []

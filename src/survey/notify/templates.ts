@@ -31,12 +31,18 @@ function loadLanguage(dir: string, language: string): LanguageTemplates {
       throw new ExhuntError('EXH_ERR_TEMPLATE', `notify/${language}/${name} is missing`)
     return readFileSync(p, 'utf8')
   }
-  const meta = parseYaml(file('notice.yml')) as { language?: unknown; subject?: Record<string, unknown> }
+  const meta = parseYaml(file('notice.yml')) as {
+    language?: unknown
+    subject?: Record<string, unknown>
+  }
   const subject = {} as Record<NotifyState, Template>
   for (const state of NOTIFY_STATES) {
     const s = meta?.subject?.[state]
     if (typeof s !== 'string')
-      throw new ExhuntError('EXH_ERR_TEMPLATE', `notify/${language}/notice.yml has no subject.${state}`)
+      throw new ExhuntError(
+        'EXH_ERR_TEMPLATE',
+        `notify/${language}/notice.yml has no subject.${state}`,
+      )
     subject[state] = parseTemplate(s, `notify/${language}/notice.yml subject.${state}`)
   }
   return {
@@ -54,6 +60,7 @@ export function loadNoticeTemplates(dir = notifyContentDir()): NoticeTemplates {
     if (!/^[a-z]{2,3}$/.test(name) || !statSync(join(dir, name)).isDirectory()) continue
     out.set(name, loadLanguage(join(dir, name), name))
   }
-  if (!out.has('en')) throw new ExhuntError('EXH_ERR_TEMPLATE', `no English notice templates in ${dir}`)
+  if (!out.has('en'))
+    throw new ExhuntError('EXH_ERR_TEMPLATE', `no English notice templates in ${dir}`)
   return out
 }

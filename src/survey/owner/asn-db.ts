@@ -69,21 +69,26 @@ export async function lookupAsns(ips: readonly IpKey[], dir = defaultAsnDir()): 
     }
     const widths = new Map<bigint, bigint>()
     let line = 0
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+    const lines = createInterface({
+      input: createReadStream(file),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })
     for await (const text of lines) {
       line++
       if (text.length === 0) continue
       const cells = parseCsvLine(text)
       const [s, e, a, org] = cells
       if (!s || !e || !a || !/^\d+$/.test(s) || !/^\d+$/.test(e) || !/^\d+$/.test(a)) {
-        if (out.issues.length < 100) out.issues.push({ file, line, message: 'not start,end,asn,organisation' })
+        if (out.issues.length < 100)
+          out.issues.push({ file, line, message: 'not start,end,asn,organisation' })
         continue
       }
       out.rowsRead++
       const start = BigInt(s)
       const end = BigInt(e)
       if (end < start) {
-        if (out.issues.length < 100) out.issues.push({ file, line, message: 'range ends before it starts' })
+        if (out.issues.length < 100)
+          out.issues.push({ file, line, message: 'range ends before it starts' })
         continue
       }
       const width = end - start

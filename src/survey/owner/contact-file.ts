@@ -59,7 +59,11 @@ export function parseContactFile(text: string, file: string): ContactFile {
     const rawEmail = cell(cells, col.email)
     const email = normaliseEmail(rawEmail)
     if (rawEmail !== undefined && email === undefined) {
-      out.issues.push({ file, line, message: `not one plain e-mail address: ${JSON.stringify(rawEmail)}` })
+      out.issues.push({
+        file,
+        line,
+        message: `not one plain e-mail address: ${JSON.stringify(rawEmail)}`,
+      })
       continue
     }
     const organisation = cell(cells, col.organisation)
@@ -69,7 +73,11 @@ export function parseContactFile(text: string, file: string): ContactFile {
     }
     const language = cell(cells, col.language)?.toLowerCase()
     if (language !== undefined && !/^[a-z]{2,3}$/.test(language)) {
-      out.issues.push({ file, line, message: `language is not a two- or three-letter code: ${JSON.stringify(language)}` })
+      out.issues.push({
+        file,
+        line,
+        message: `language is not a two- or three-letter code: ${JSON.stringify(language)}`,
+      })
       continue
     }
     const asn = ASN.exec(network)
@@ -80,7 +88,11 @@ export function parseContactFile(text: string, file: string): ContactFile {
     }
     const prefix = parsePrefix(network)
     if (!prefix) {
-      out.issues.push({ file, line, message: `not an IP, prefix or AS number: ${JSON.stringify(network)}` })
+      out.issues.push({
+        file,
+        line,
+        message: `not an IP, prefix or AS number: ${JSON.stringify(network)}`,
+      })
       continue
     }
     out.byPrefix.add(prefix, { network: formatPrefix(prefix), organisation, email, language })

@@ -2,7 +2,8 @@
 // header (CR, LF, other controls) or a second recipient (comma, semicolon, angle brackets) is refused
 // rather than cleaned, so a bad row is reported and never half-used.
 
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 
 /** The address lower-cased in its domain, or undefined when it is not one plain address. */
 export function normaliseEmail(raw: string | undefined): string | undefined {

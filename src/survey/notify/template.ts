@@ -75,14 +75,14 @@ const falsy = (v: unknown) =>
   v === '' ||
   (Array.isArray(v) && v.length === 0)
 
-export function renderTemplate(t: Template, view: object, escape: (s: string) => string): string {
+export function renderTemplate(t: Template, view: object, escapeValue: (s: string) => string): string {
   const out: string[] = []
   const walk = (nodes: Node[], stack: unknown[]) => {
     for (const n of nodes) {
       if (n.kind === 'text') out.push(n.text)
       else if (n.kind === 'var') {
         const v = lookup(stack, n.path)
-        if (v !== undefined && v !== null && typeof v !== 'object') out.push(escape(String(v)))
+        if (v !== undefined && v !== null && typeof v !== 'object') out.push(escapeValue(String(v)))
       } else {
         const v = lookup(stack, n.path)
         if (n.kind === 'inverted') {

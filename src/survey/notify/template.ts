@@ -75,7 +75,11 @@ const falsy = (v: unknown) =>
   v === '' ||
   (Array.isArray(v) && v.length === 0)
 
-export function renderTemplate(t: Template, view: object, escapeValue: (s: string) => string): string {
+export function renderTemplate(
+  t: Template,
+  view: object,
+  escapeValue: (s: string) => string,
+): string {
   const out: string[] = []
   const walk = (nodes: Node[], stack: unknown[]) => {
     for (const n of nodes) {

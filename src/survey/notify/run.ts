@@ -1,8 +1,9 @@
 // One `exhunt notify` run: statuses from the store → targets whose state changed since their last
 // notice → owners → one notice per owner and state → claim, send, confirm (or a dry run, or an
 // export). Claims an earlier run left unconfirmed are reported first, every run, until settled.
-import type { ContactIssue } from '../owner/types.ts'
+
 import { type OwnerSources, resolveOwners } from '../owner/resolve.ts'
+import type { ContactIssue } from '../owner/types.ts'
 import type { NoticeLedger, UnconfirmedClaim } from './ledger.ts'
 import { planNotices } from './plan.ts'
 import type { RenderedNotice } from './render.ts'
@@ -56,7 +57,9 @@ export async function runNotify(
     results,
     ownerless: plan.ownerless,
     unconfirmed,
-    contactIssues: [...(opts.owners.abuse ?? []), ...(opts.owners.prefixes ?? [])].flatMap((f) => f.issues),
+    contactIssues: [...(opts.owners.abuse ?? []), ...(opts.owners.prefixes ?? [])].flatMap(
+      (f) => f.issues,
+    ),
     usedAsnData: plan.notices.some((n) => n.owner.source === 'asn'),
   }
 }

@@ -69,13 +69,15 @@ export function ipOfTarget(target: string): string | undefined {
   return parseIp(host) ? host : undefined
 }
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString())
+const iso = (v: unknown) =>
+  v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()
 
 export async function targetStatuses(db: Sql): Promise<TargetStatus[]> {
   const r = await db.query(STATUS_SQL)
   const out: TargetStatus[] = []
   for (const row of r.rows) {
-    const result = typeof row.result === 'string' ? JSON.parse(row.result) : (row.result ?? undefined)
+    const result =
+      typeof row.result === 'string' ? JSON.parse(row.result) : (row.result ?? undefined)
     const compromised = row.compromised_since != null
     const state = compromised ? 'compromised' : row.state
     if (!state) continue
@@ -85,7 +87,11 @@ export async function targetStatuses(db: Sql): Promise<TargetStatus[]> {
       ip: result?.target?.ip ?? ipOfTarget(row.target),
       owner: ownerOfRecord(row.owner),
       state,
-      since: iso(compromised && row.state !== 'compromised' ? row.compromised_since : row.since ?? row.compromised_since),
+      since: iso(
+        compromised && row.state !== 'compromised'
+          ? row.compromised_since
+          : (row.since ?? row.compromised_since),
+      ),
       lastSeen: iso(row.last_seen ?? row.hunt_at),
       probe: result,
       huntVerdict: row.hunt_verdict ?? undefined,

@@ -2,6 +2,7 @@
 // notice → owners → one notice per owner and state → claim, send, confirm (or a dry run, or an
 // export). Claims an earlier run left unconfirmed are reported first, every run, until settled.
 
+import { asnDataVersion } from '../owner/asn-db.ts'
 import { type OwnerSources, resolveOwners } from '../owner/resolve.ts'
 import type { ContactIssue } from '../owner/types.ts'
 import type { NoticeLedger, UnconfirmedClaim } from './ledger.ts'
@@ -36,6 +37,8 @@ export interface NotifyRunReport {
   contactIssues: ContactIssue[]
   /** Some owner came from the ASN data (its attribution must be shown). */
   usedAsnData: boolean
+  /** The shipped AS data's package version, when the AS data was read from it. */
+  asnDataVersion?: string
 }
 
 export async function runNotify(
@@ -51,6 +54,7 @@ export async function runNotify(
   )
   const plan = planNotices(changed, owners)
   const results = await sendNotices(plan.notices, opts)
+  const usedAsnData = plan.notices.some((n) => n.owner.source === 'asn')
   return {
     targets: statuses.length,
     changed: changed.length,
@@ -60,6 +64,7 @@ export async function runNotify(
     contactIssues: [...(opts.owners.abuse ?? []), ...(opts.owners.prefixes ?? [])].flatMap(
       (f) => f.issues,
     ),
-    usedAsnData: plan.notices.some((n) => n.owner.source === 'asn'),
+    usedAsnData,
+    ...(usedAsnData && !opts.owners.asnDir ? { asnDataVersion: await asnDataVersion() } : {}),
   }
 }

@@ -79,7 +79,10 @@ export function runSummary(report: NotifyRunReport, dryRun: boolean): string {
   out.push(
     `${report.results.length} notice(s) for ${report.changed} changed of ${report.targets} target(s) with a state: ${parts.join(', ')}\n`,
   )
-  if (report.usedAsnData) out.push(`${ASN_ATTRIBUTION}\n`)
+  if (report.usedAsnData)
+    out.push(
+      `${ASN_ATTRIBUTION}${report.asnDataVersion ? ` (@ip-location-db/asn ${report.asnDataVersion})` : ''}\n`,
+    )
   return out.join('')
 }
 
@@ -115,6 +118,8 @@ export function runJson(report: NotifyRunReport, rendered: Map<string, RenderedN
       state: t.state,
     })),
     contactIssues: report.contactIssues,
-    ...(report.usedAsnData ? { attribution: ASN_ATTRIBUTION } : {}),
+    ...(report.usedAsnData
+      ? { attribution: ASN_ATTRIBUTION, asnDataVersion: report.asnDataVersion }
+      : {}),
   }
 }

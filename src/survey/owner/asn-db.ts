@@ -9,9 +9,9 @@
 // binary search, and where ranges overlap the narrowest one containing an address wins (the longest
 // prefix). A newer copy from the project's GitHub releases can be given as `dir`.
 import { createReadStream, existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { parseCsvLine } from '../../sources/logs/csv-line.ts'
 import type { Family, IpKey } from './ip.ts'
 
@@ -37,8 +37,13 @@ export const ipKeyString = (ip: IpKey) => `${ip.family}:${ip.value.toString(16)}
 
 /** The folder of the installed @ip-location-db/asn package. */
 export function defaultAsnDir(): string {
-  const req = createRequire(import.meta.url)
-  return dirname(req.resolve('@ip-location-db/asn/package.json'))
+  return dirname(fileURLToPath(import.meta.resolve('@ip-location-db/asn/package.json')))
+}
+
+/** The version of the shipped AS data (its date is the last part: 2.3.2026061719 is 2026-06-17). */
+export async function asnDataVersion(): Promise<string> {
+  const pkg = await import('@ip-location-db/asn/package.json', { with: { type: 'json' } })
+  return String(pkg.default.version)
 }
 
 const FILES: Record<Family, string> = { 4: 'asn-ipv4-num.csv', 6: 'asn-ipv6-num.csv' }

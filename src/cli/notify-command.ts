@@ -109,6 +109,7 @@ export async function runNotifyCommand(o: NotifyFlags): Promise<number> {
         if (!o.json) process.stdout.write(noticeBlock(r, text, o.body))
       },
     })
+    for (const i of report.contactIssues) say(`${i.file}:${i.line}: ${i.message}`)
     if (o.json) process.stdout.write(`${JSON.stringify(runJson(report, rendered), null, 2)}\n`)
     else process.stdout.write(runSummary(report, !!o.dryRun))
     const sent = report.results.filter((r) => r.outcome === 'sent')

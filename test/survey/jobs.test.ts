@@ -110,10 +110,7 @@ for (const backend of await testBackends()) {
       )
       assert.equal(counts.workers.live, 0, 'the worker marked itself stopped')
       assert.equal((await queueHunt(store, zips[0] as string, 'test')).outcome, 'already-hunted')
-      assert.ok(
-        shared?.hunter.stats().log,
-        'the hunter ran the jobs on its long-lived workers',
-      )
+      assert.ok(shared?.hunter.stats().log, 'the hunter ran the jobs on its long-lived workers')
     })
 
     test("a dead worker's locked job is released at start and hunted, once", async () => {

@@ -52,9 +52,10 @@ test('English and German ship, and every state renders in both, with nothing lef
       if (state === 'exposed') {
         assert.ok(r.text.includes('15.1.2176.2 (CU19)'))
         assert.ok(r.text.includes('CVE-2021-26855 (ProxyLogon)'))
-        // 89 missing CVEs: the exploited ones are listed first, the list stops at 15.
+        // 89 missing CVEs: the exploited ones are listed first, the list stops at 10.
         assert.match(r.text, /89 CVEs, 10 /)
-        assert.match(r.text, /(… and|… und) 74 /)
+        assert.match(r.text, /(… and|… und) 79 /)
+        assert.match(r.text, /192\.0\.2\.0\/24 (in our contact list|in unserer Kontaktliste)/)
       }
       if (state === 'compromised') assert.ok(r.text.includes('supp0rt.aspx'))
     }

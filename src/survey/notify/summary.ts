@@ -20,12 +20,9 @@ const day = (iso: string) => iso.slice(0, 16).replace('T', ' ')
 export function noticeBlock(r: NoticeResult, rendered?: RenderedNotice, body = false): string {
   const n = r.notice
   const o = n.owner
-  const who = [
-    o.organisation && cleanScanned(o.organisation, 80),
-    `${o.source} ${cleanScanned(o.matched, 60)}`,
-  ]
-    .filter(Boolean)
-    .join('; ')
+  const found =
+    o.source === 'target' ? 'target record' : `${o.source} ${cleanScanned(o.matched, 60)}`
+  const who = [o.organisation && cleanScanned(o.organisation, 80), found].filter(Boolean).join('; ')
   const lines = [
     `${LABEL[r.outcome].padEnd(12)} ${n.state.padEnd(11)} ${o.email ?? n.ownerKey} (${who}) · ${n.targets.length} server${n.targets.length === 1 ? '' : 's'}${rendered ? ` · ${rendered.language}` : ''}`,
   ]
@@ -65,7 +62,6 @@ export function runSummary(report: NotifyRunReport, dryRun: boolean): string {
     out.push(
       `NO OWNER     ${t.state.padEnd(11)} ${cleanScanned(t.label, 100)}${t.ip ? ` (${t.ip})` : ''}: no record, contact file or AS data names one\n`,
     )
-  for (const i of report.contactIssues) out.push(`exhunt: ${i.file}:${i.line}: ${i.message}\n`)
   const count = (o: NoticeResult['outcome']) => report.results.filter((r) => r.outcome === o).length
   const parts = dryRun
     ? [`${count('would-send')} would be sent`, `${count('no-contact')} without an e-mail`]

@@ -69,9 +69,12 @@ export function noticeView(n: PlannedNotice, opts: ViewOptions) {
     email: n.owner.email ?? '',
     source: n.owner.source,
     matched: cleanScanned(n.owner.matched, 60),
+    fromRecord: n.owner.source === 'target',
+    fromList: n.owner.source === 'abuse-csv' || n.owner.source === 'prefix-file',
+    fromAsn: n.owner.source === 'asn',
     count: n.targets.length,
     many: n.targets.length > 1,
-    targets: n.targets.map((t) => targetView(t, opts.maxMissing ?? 15)),
+    targets: n.targets.map((t) => targetView(t, opts.maxMissing ?? 10)),
     cert: {
       name: cleanScanned(opts.cert.name, 80),
       email: opts.cert.email,

@@ -294,11 +294,18 @@ program
     'hand the notices over as files instead of e-mail: csv DIR or xarf DIR (XARF v4 JSON)',
   )
   .option('--smtp <url>', 'SMTP server, e.g. smtp://mail.cert.example:587 (default $EXHUNT_SMTP)')
-  .option('--from <addr>', 'the address notices come from and owners reply to ($EXHUNT_NOTIFY_FROM)')
+  .option(
+    '--from <addr>',
+    'the address notices come from and owners reply to ($EXHUNT_NOTIFY_FROM)',
+  )
   .option('--cert-name <name>', 'how the notices are signed', 'CERT')
   .option('--cert-url <url>', "the CERT's web page, under the signature")
   .option('--upload-url <url>', 'where owners upload hunt reports (exhunt hunt --upload URL)')
-  .option('--lang <code>', 'language for owners whose record names none (content/notify/<code>)', 'en')
+  .option(
+    '--lang <code>',
+    'language for owners whose record names none (content/notify/<code>)',
+    'en',
+  )
   .option(
     '--abuse-csv <file>',
     'abuse contacts: network (IP, prefix or AS64500), organisation, email, language (repeatable)',
@@ -311,11 +318,19 @@ program
     collect,
     [],
   )
-  .option('--asn-db <dir>', 'a newer ip-location-db asn folder (asn-ipv4-num.csv, asn-ipv6-num.csv)')
+  .option(
+    '--asn-db <dir>',
+    'a newer ip-location-db asn folder (asn-ipv4-num.csv, asn-ipv6-num.csv)',
+  )
   .option('--no-asn', 'do not look owners up in the AS data')
   .option('--json', 'machine-readable output')
   .option('--settle <key>', 'settle a notice a crash left in doubt (with --as)')
-  .addOption(new Option('--as <how>', 'with --settle: sent (the owner has it) or resend').choices(['sent', 'resend']))
+  .addOption(
+    new Option('--as <how>', 'with --settle: sent (the owner has it) or resend').choices([
+      'sent',
+      'resend',
+    ]),
+  )
   .addOption(dataOption())
   .action(async (options) => {
     const { runNotifyCommand } = await import('./notify-command.ts')

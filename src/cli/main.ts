@@ -264,8 +264,11 @@ survey
   )
   .addOption(dataOption())
   .action(async (zips: string[], options) => {
-    if (zips.length === 0 && !options.watch)
-      throw new InvalidArgumentError('give at least one .zip, or --watch DIR')
+    if (zips.length === 0 && !options.watch) {
+      say('survey hunt: give at least one .zip, or --watch DIR')
+      process.exitCode = EXIT_ERROR
+      return
+    }
     const { runSurveyHunt } = await import('./survey-command.ts')
     process.exitCode = await runSurveyHunt(zips, options)
   })

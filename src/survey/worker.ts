@@ -43,7 +43,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   await prepareQueue(store)
   const released = await releaseDeadWorkers(store, id)
   if (released.workerIds.length) {
-    say(`released ${released.jobs} job(s) locked by ${released.workerIds.length} dead worker(s)`)
+    say(
+      `released ${released.jobs} job(s) locked by ${released.workerIds.length} dead worker pool(s)`,
+    )
     await audit(store.pool, actor, 'worker.release-dead', null, { ...released })
   }
   const workerIds: string[] = []
@@ -69,8 +71,10 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   }
 
   const events: WorkerEvents = new EventEmitter()
-  events.on('worker:create', ({ worker }) => {
-    workerIds.push(worker.workerId)
+  // graphile-worker 0.17 locks jobs with its pool's id (not each worker's): that is what
+  // force_unlock_workers needs
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.push(workerPool.id)
     // listed at once, so a kill -9 right after this is released by the next worker's start
     beat(store.pool, { id, host: hostname(), pid: process.pid, workerIds }).catch(() => {})
   })

@@ -100,5 +100,7 @@ function pgliteBackend(): TestBackend {
 
 /** Both backends, PostgreSQL with its skip reason when it does not answer. */
 export async function testBackends(): Promise<TestBackend[]> {
-  return [pgliteBackend(), pgBackend(await pgSkip())]
+  // EXHUNT_TEST_STORE=pglite|postgres runs one backend only (while working on one of them)
+  const only = process.env.EXHUNT_TEST_STORE
+  return [pgliteBackend(), pgBackend(await pgSkip())].filter((b) => !only || b.name === only)
 }

@@ -4,7 +4,7 @@
 // at start, and an imported report is stored once.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -19,6 +19,7 @@ import { storeCounts } from '../../src/store/status.ts'
 import { queueHunt } from '../../src/survey/enqueue-hunt.ts'
 import { huntKey } from '../../src/survey/hunt-task.ts'
 import { importReport } from '../../src/survey/import-report.ts'
+import { watchFolder } from '../../src/survey/watch.ts'
 import { runWorker, type WorkerSummary } from '../../src/survey/worker.ts'
 import { testBackends } from '../helpers/stores.ts'
 import { tmpDir } from '../helpers/tmp.ts'
@@ -137,6 +138,42 @@ for (const backend of await testBackends()) {
       const counts = await storeCounts(store.pool)
       assert.equal(counts.reports.total, 4)
       assert.equal(counts.jobs?.locked, 0)
+    })
+
+    test('a watched folder queues each dropped .zip once, after its size stopped changing', async () => {
+      const inbox = join(dir, `inbox-${backend.name}`)
+      mkdirSync(inbox)
+      const growing = join(inbox, 'growing.zip')
+      writeFileSync(growing, 'PK partial')
+      copyFileSync(zips[1] as string, join(inbox, 'b-again.zip')) // hunted already: not queued again
+      writeFileSync(join(inbox, 'notes.txt'), 'not a zip')
+      const ac = new AbortController()
+      const seen: string[] = []
+      const errors: string[] = []
+      let polls = 0
+      const watching = watchFolder({
+        store,
+        dir: inbox,
+        actor: 'test',
+        pollMs: 500,
+        signal: ac.signal,
+        onQueued: (q) => seen.push(`${q.path.slice(inbox.length + 1)} ${q.outcome}`),
+        onError: (path, e) => errors.push(`${path}: ${e.message}`),
+      })
+      // the file grows between polls: never queued while it does
+      while (polls++ < 75) {
+        appendFileSync(growing, 'more')
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      assert.deepEqual(seen, ['b-again.zip already-hunted'])
+      copyFileSync(zips[2] as string, growing) // complete now (c: hunted in the test above)
+      const end = Date.now() + 20_000
+      while (seen.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+      await new Promise((r) => setTimeout(r, 1100)) // more polls: nothing queued twice
+      ac.abort()
+      await watching
+      assert.deepEqual(seen, ['b-again.zip already-hunted', 'growing.zip already-hunted'])
+      assert.deepEqual(errors, [])
     })
 
     test('an imported report is stored once, keyed by its bytes; a broken one is refused', async () => {

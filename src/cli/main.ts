@@ -356,6 +356,61 @@ program
     process.exitCode = await runLab(options)
   })
 
+program
+  .command('notify')
+  .description(
+    'e-mail each owner once per state change of their servers (exposed, patched, compromised), from the survey store',
+  )
+  .option('--dry-run', 'show what would be sent; claim and send nothing')
+  .option('--body', "also print each message's plain text")
+  .option(
+    '--export <format-and-dir...>',
+    'hand the notices over as files instead of e-mail: csv DIR or xarf DIR (XARF v4 JSON)',
+  )
+  .option('--smtp <url>', 'SMTP server, e.g. smtp://mail.cert.example:587 (default $EXHUNT_SMTP)')
+  .option(
+    '--from <addr>',
+    'the address notices come from and owners reply to ($EXHUNT_NOTIFY_FROM)',
+  )
+  .option('--cert-name <name>', 'how the notices are signed', 'CERT')
+  .option('--cert-url <url>', "the CERT's web page, under the signature")
+  .option('--upload-url <url>', 'where owners upload hunt reports (exhunt hunt --upload URL)')
+  .option(
+    '--lang <code>',
+    'language for owners whose record names none (content/notify/<code>)',
+    'en',
+  )
+  .option(
+    '--abuse-csv <file>',
+    'abuse contacts: network (IP, prefix or AS64500), organisation, email, language (repeatable)',
+    collect,
+    [],
+  )
+  .option(
+    '--prefixes <file>',
+    "the CERT's own prefix → owner file, same columns; wins over the AS data (repeatable)",
+    collect,
+    [],
+  )
+  .option(
+    '--asn-db <dir>',
+    'a newer ip-location-db asn folder (asn-ipv4-num.csv, asn-ipv6-num.csv)',
+  )
+  .option('--no-asn', 'do not look owners up in the AS data')
+  .option('--json', 'machine-readable output')
+  .option('--settle <key>', 'settle a notice a crash left in doubt (with --as)')
+  .addOption(
+    new Option('--as <how>', 'with --settle: sent (the owner has it) or resend').choices([
+      'sent',
+      'resend',
+    ]),
+  )
+  .addOption(dataOption())
+  .action(async (options) => {
+    const { runNotifyCommand } = await import('./notify-command.ts')
+    process.exitCode = await runNotifyCommand(options)
+  })
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // commander has already printed the message (or the help / version text).

@@ -106,4 +106,15 @@ create table worker_heartbeats (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'notifications.notice_key: the e-mail (one per owner and state) a row was sent in',
+    sql: `
+-- one e-mail covers every target of one owner that changed to one state: its rows share the key
+-- (the hash behind the Message-ID), so a claim, a confirmation and an in-doubt report cover them together
+alter table notifications add column notice_key text;
+create index notifications_notice_key on notifications (notice_key);
+create index notifications_status on notifications (status) where status in ('claimed', 'in-doubt');
+`,
+  },
 ]

@@ -33,8 +33,15 @@ export const DEFAULT_LIMITS: HttpLimits = {
 
 export const USER_AGENT = `exhunt/${VERSION} (non-destructive Exchange probe)`
 
+export interface Sent {
+  response: ProbeResponse
+  /** Failed before any answer at the connection level (refused, unreachable, connect timeout): a retry may help. */
+  connectFailure: boolean
+}
+
 export interface EndpointClient {
   send(req: ProbeRequest, stop: AbortSignal): Promise<ProbeResponse>
+  sendDetailed(req: ProbeRequest, stop: AbortSignal): Promise<Sent>
   /** What the first TLS handshake showed (https only). */
   tls(): ProbeTls | undefined
   /** The address connected to (a host name resolves here). */
@@ -106,7 +113,27 @@ export function endpointClient(
   const host = hostHeader(ep)
   const failure = (err: unknown) => failureOf(err, limits)
 
-  async function send(req: ProbeRequest, stop: AbortSignal): Promise<ProbeResponse> {
+  async function sendDetailed(req: ProbeRequest, stop: AbortSignal): Promise<Sent> {
+    let connectErr: unknown
+    const response = await sendOne(req, stop, (err) => {
+      connectErr = err
+    })
+    const code = (connectErr as { code?: unknown } | undefined)?.code
+    const causeCode = (connectErr as { cause?: { code?: unknown } } | undefined)?.cause?.code
+    const c = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : ''
+    const connectFailure =
+      response.status === null &&
+      (response.error?.code === 'refused' ||
+        response.error?.code === 'unreachable' ||
+        c === 'UND_ERR_CONNECT_TIMEOUT')
+    return { response, connectFailure }
+  }
+
+  async function sendOne(
+    req: ProbeRequest,
+    stop: AbortSignal,
+    onError: (err: unknown) => void,
+  ): Promise<ProbeResponse> {
     const t0 = performance.now()
     const ms = () => Math.round(performance.now() - t0)
     const none = (f: ProbeFailure): ProbeResponse => ({
@@ -171,6 +198,7 @@ export function endpointClient(
           message: `body over ${limits.maxBodyBytes} bytes: the first bytes kept`,
         }
     } catch (err) {
+      if (!ctl.signal.aborted) onError(err)
       error = ctl.signal.aborted ? failure(ctl.signal.reason) : failure(err)
       if (error.code === 'too-large' && status !== null) truncated = true
     } finally {
@@ -208,7 +236,8 @@ export function endpointClient(
   }
 
   return {
-    send,
+    send: async (req, stop) => (await sendDetailed(req, stop)).response,
+    sendDetailed,
     tls: () => tls,
     ip: () => ip,
     close: async () => {

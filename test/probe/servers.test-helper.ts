@@ -162,9 +162,10 @@ export function hostileServer(kind: HostileKind): Promise<Running> {
         res.writeHead(302, { location: req.url ?? '/' })
         res.end()
       })
-    case 'gzip-bomb':
+    case 'gzip-bomb': {
+      // Made before listening: compressing 64 MiB must not eat into the client's deadline.
+      const body = gzipBomb()
       return webServer((_req, res) => {
-        const body = gzipBomb()
         res.writeHead(200, {
           'content-type': 'text/html',
           'content-encoding': 'gzip',
@@ -172,6 +173,7 @@ export function hostileServer(kind: HostileKind): Promise<Running> {
         })
         res.end(body)
       })
+    }
     case 'not-http':
       return rawServer((s) => {
         s.on('error', () => {})

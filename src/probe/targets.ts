@@ -121,11 +121,8 @@ export function parseTarget(item: string, o: TargetOptions = {}): ProbeTarget | 
         if (typeof p === 'string') return p
         port = p
       }
-      if (!isIPv4(host) && !HOST_NAME.test(host)) {
-        return /^[\d.]+$/.test(host)
-          ? `"${host}" is not an IPv4 address`
-          : `"${host}" is not a host name`
-      }
+      if (!isIPv4(host) && /^[\d.]+$/.test(host)) return `"${host}" is not an IPv4 address`
+      if (!isIPv4(host) && !HOST_NAME.test(host)) return `"${host}" is not a host name`
       if (!isIPv4(host)) urlName = host.replace(/\.$/, '')
     }
   }
@@ -192,14 +189,16 @@ export function* itemTargets(
     return
   }
   if (range) {
+    // Built by hand, not through endpoints(): a /8 is 16.7 million of these.
+    const name = o.sni
     for (const addr of range.addresses()) {
-      yield {
-        target: {
-          input: item,
-          candidates: endpoints(item, addr, undefined, undefined, o.sni),
-          key: targetKey(item, addr),
-        },
+      const https: ProbeEndpoint = { input: item, scheme: 'https', host: addr, ip: addr, port: 443 }
+      const http: ProbeEndpoint = { input: item, scheme: 'http', host: addr, ip: addr, port: 80 }
+      if (name) {
+        https.serverName = name
+        http.serverName = name
       }
+      yield { target: { input: item, candidates: [https, http], key: `${item}\t${addr}` } }
     }
     return
   }

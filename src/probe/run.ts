@@ -1,5 +1,7 @@
 // The probe run: targets pulled one at a time from their stream by a fixed number of lanes, so memory
 // stays flat whether the input is one host or a /8; each result handed on as soon as it is judged.
+
+import { emptyVerdicts } from '../analysis/probe-tally.ts'
 import type { CompiledProbe, ProbeLevel, ProbeTargetResult, ProbeVerdict } from '../shared/probe.ts'
 import { DEFAULT_LIMITS, type HttpLimits } from './http.ts'
 import { probeTarget } from './probe-target.ts'
@@ -54,10 +56,6 @@ export interface ProbeRunSummary {
 }
 
 export const DEFAULT_CONCURRENCY = 64
-
-export function emptyVerdicts(): Record<ProbeVerdict, number> {
-  return { 'not-exchange': 0, patched: 0, vulnerable: 0, 'likely-compromised': 0, unreachable: 0 }
-}
 
 export async function runProbe(
   items: AsyncIterable<TargetItem> | Iterable<TargetItem>,

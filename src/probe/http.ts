@@ -5,7 +5,7 @@
 // connector's timeout covers the TLS handshake; a server's Keep-Alive hint overrides keepAliveTimeout
 // unless keepAliveMaxTimeout is set. Redirects are never followed: a 302 is an answer.
 import type { Socket } from 'node:net'
-import type { TLSSocket } from 'node:tls'
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls'
 import { buildConnector, Pool } from 'undici'
 import type { ProbeEndpoint, ProbeRequest, ProbeResponse, ProbeTls } from '../shared/probe.ts'
 import { VERSION } from '../shared/version.ts'
@@ -71,6 +71,11 @@ function joinHeaders(raw: Record<string, string | string[] | undefined>): Record
   return out
 }
 
+// One TLS context for every connection of the process: without it each tls.connect makes its own,
+// whose native memory waits for a garbage collection that JS-heap pressure alone never triggers
+// (peak RSS grew with the target count).
+let sharedContext: SecureContext | undefined
+
 export function endpointClient(
   ep: ProbeEndpoint,
   limits: HttpLimits = DEFAULT_LIMITS,
@@ -82,6 +87,7 @@ export function endpointClient(
     // A probe reads the certificate, it never trusts it: self-signed Exchange installs are the norm.
     rejectUnauthorized: false,
     maxCachedSessions: 0,
+    secureContext: (sharedContext ??= createSecureContext({})),
   })
   const pool = new Pool(origin(ep), {
     connections: 2,

@@ -1,6 +1,7 @@
 // The probe run: targets pulled one at a time from their stream by a fixed number of lanes, so memory
 // stays flat whether the input is one host or a /8; each result handed on as soon as it is judged.
 
+import { setMaxListeners } from 'node:events'
 import { emptyVerdicts } from '../analysis/probe-tally.ts'
 import type { CompiledProbe, ProbeLevel, ProbeTargetResult, ProbeVerdict } from '../shared/probe.ts'
 import { DEFAULT_LIMITS, type HttpLimits } from './http.ts'
@@ -63,6 +64,8 @@ export async function runProbe(
 ): Promise<ProbeRunSummary> {
   const startedAt = new Date().toISOString()
   const signal = o.signal ?? new AbortController().signal
+  // Every target in flight listens to the run's stop: as many listeners as lanes, none leaked.
+  setMaxListeners(Math.max(10, (o.concurrency ?? DEFAULT_CONCURRENCY) + 10), signal)
   const limits: HttpLimits = { ...DEFAULT_LIMITS, ...o.limits }
   const targetOpts = {
     compiled: o.compiled,

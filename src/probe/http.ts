@@ -46,6 +46,8 @@ export interface EndpointClient {
   tls(): ProbeTls | undefined
   /** The address connected to (a host name resolves here). */
   ip(): string | undefined
+  /** A connection (and for https its TLS handshake) succeeded at least once. */
+  connected(): boolean
   close(): Promise<void>
 }
 
@@ -82,6 +84,7 @@ export function endpointClient(
 ): EndpointClient {
   let tls: ProbeTls | undefined
   let ip: string | undefined = ep.ip
+  let connected = false
   const connector = buildConnector({
     timeout: limits.connectTimeoutMs,
     // A probe reads the certificate, it never trusts it: self-signed Exchange installs are the norm.
@@ -95,6 +98,7 @@ export function endpointClient(
     connect(opts, cb) {
       connector({ ...opts, servername: ep.serverName ?? opts.servername }, (err, socket) => {
         if (!err && socket) {
+          connected = true
           const s = socket as Socket
           ip ??= s.remoteAddress
           if (ep.scheme === 'https' && !tls) {
@@ -246,6 +250,7 @@ export function endpointClient(
     sendDetailed,
     tls: () => tls,
     ip: () => ip,
+    connected: () => connected,
     close: async () => {
       await pool.destroy().catch(() => {})
     },

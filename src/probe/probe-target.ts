@@ -35,7 +35,7 @@ export interface TargetRunOptions {
 /** Rounds of the engine's loop one endpoint may take: a guard against an engine that never ends. */
 const MAX_ROUNDS = 16
 
-/** Failures that mean "nothing speaks HTTP(S) here": the next endpoint (http:80) is worth a try. */
+/** Failures that can mean "nothing speaks HTTP(S) here": the next endpoint (http:80) is worth a try. */
 const NO_HTTP: ReadonlySet<ProbeErrorCode> = new Set([
   'refused',
   'unreachable',
@@ -120,10 +120,13 @@ export async function probeTarget(
               mine.push({ code: r.error.code, message: r.error.message, requestId: r.id })
           }
           if (o.signal.aborted) return null
-          // Nothing on this endpoint spoke HTTP in the first round: try the next one (http:80).
+          // No connection (and TLS handshake) ever succeeded on this endpoint: try the next one
+          // (http:80). A connection that was reset after its handshake is an answer (URL Rewrite's
+          // AbortRequest looks like that), so it never falls back.
           if (
             round === 0 &&
             !answered &&
+            !client.connected() &&
             !last &&
             !ctl.signal.aborted &&
             responses.every((r) => r.error && NO_HTTP.has(r.error.code))

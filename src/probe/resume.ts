@@ -25,13 +25,17 @@ export async function readResume(path: string): Promise<ResumeState> {
   const done = new Set<string>()
   let ignored = 0
   if (!existsSync(path)) return { done, ignored }
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })
+  const lines = createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })
   for await (const line of lines) {
     if (line.trim() === '') continue
     try {
       const r = JSON.parse(line) as Partial<ProbeTargetResult>
       const t = r.target
-      if (t && typeof t.input === 'string' && typeof t.host === 'string') done.add(targetKey(t.input, t.host))
+      if (t && typeof t.input === 'string' && typeof t.host === 'string')
+        done.add(targetKey(t.input, t.host))
       else ignored++
     } catch {
       ignored++

@@ -6,6 +6,7 @@ import { createServer as createHttp, type IncomingMessage, type ServerResponse }
 import { createServer as createHttps } from 'node:https'
 import { createServer as createNet, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { TLSSocket } from 'node:tls'
 import { gzipSync } from 'node:zlib'
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'probe')
@@ -186,6 +187,16 @@ export function hostileServer(kind: HostileKind): Promise<Running> {
         s.once('data', () => s.resetAndDestroy())
       })
   }
+}
+
+/** TLS that completes its handshake, reads the request and resets the connection (URL Rewrite's AbortRequest over https). */
+export async function tlsResetServer(): Promise<Running> {
+  return rawServer((raw) => {
+    raw.on('error', () => {})
+    const t = new TLSSocket(raw, { isServer: true, key: TEST_CERT.key, cert: TEST_CERT.cert })
+    t.on('error', () => {})
+    t.once('data', () => raw.resetAndDestroy())
+  })
 }
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then closed). */

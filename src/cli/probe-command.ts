@@ -10,7 +10,7 @@ import { ResumeLog, readResume } from '../probe/resume.ts'
 import { DEFAULT_CONCURRENCY, type ProbeRunSummary, runProbe } from '../probe/run.ts'
 import { parseRange, readTargets, type TargetSource } from '../probe/targets.ts'
 import { type ProbeFormat, probeStream } from '../report/probe/index.ts'
-import type { ProbeLevel } from '../shared/probe.ts'
+import type { ProbeLevel, ProbeVerdict } from '../shared/probe.ts'
 import { useColor } from './color.ts'
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_NO_EVIDENCE } from './exit-codes.ts'
 import { fileOutput, stdoutOutput } from './output.ts'
@@ -47,12 +47,13 @@ export function probeExitCode(
   summary: ProbeRunSummary,
   tally: Pick<ProbeTally, 'targetErrorCount'>,
 ): number {
+  // With --resume, `verdicts` holds the earlier runs' results too (the CLI adds them).
   const v = summary.verdicts
+  const judged = Object.values(v).reduce((a, b) => a + b, 0)
   if (v.vulnerable > 0 || v['likely-compromised'] > 0) return EXIT_FINDINGS
   if (!summary.complete) return EXIT_NO_EVIDENCE
   if (tally.targetErrorCount > 0) return EXIT_NO_EVIDENCE
-  if (summary.done === 0 && summary.skipped === 0) return EXIT_NO_EVIDENCE
-  if (summary.done > 0 && v.unreachable === summary.done) return EXIT_NO_EVIDENCE
+  if (judged === 0 || v.unreachable === judged) return EXIT_NO_EVIDENCE
   return EXIT_CLEAN
 }
 
@@ -154,7 +155,10 @@ export async function runProbeCommand(targets: string[], o: ProbeCliOptions): Pr
         requests: summary.requests,
       }),
     )
-    return probeExitCode(summary, tally)
+    const verdicts = { ...summary.verdicts }
+    if (resume)
+      for (const [k, n] of Object.entries(resume.verdicts)) verdicts[k as ProbeVerdict] += n
+    return probeExitCode({ ...summary, verdicts }, tally)
   } finally {
     bar.stop()
     stop.dispose()

@@ -1,6 +1,7 @@
 // One target, end to end: its endpoints in order (https:443, then http:80 when nothing answered
 // HTTP), each through the engine's next → send → feed loop, under the target's deadline. The engine
 // judges; this side only sends, waits, retries connection failures and keeps the errors.
+import { setMaxListeners } from 'node:events'
 import type {
   CompiledProbe,
   ProbeEndpoint,
@@ -82,6 +83,8 @@ export async function probeTarget(
   const startedAt = new Date()
   const t0 = performance.now()
   const ctl = new AbortController()
+  // Every request in flight listens to the target's stop; a safe-level round sends dozens at once.
+  setMaxListeners(0, ctl.signal)
   const deadline = setTimeout(
     () =>
       ctl.abort(

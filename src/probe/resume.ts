@@ -12,19 +12,23 @@ import {
   writeSync,
 } from 'node:fs'
 import { createInterface } from 'node:readline'
-import type { ProbeTargetResult } from '../shared/probe.ts'
+import { emptyVerdicts } from '../analysis/probe-tally.ts'
+import type { ProbeTargetResult, ProbeVerdict } from '../shared/probe.ts'
 import { targetKey } from './targets.ts'
 
 export interface ResumeState {
   done: Set<string>
+  /** Verdicts of the results found, so the exit code covers the earlier runs too. */
+  verdicts: Record<ProbeVerdict, number>
   /** Lines that are not results (the summary line, a line cut short). */
   ignored: number
 }
 
 export async function readResume(path: string): Promise<ResumeState> {
   const done = new Set<string>()
+  const verdicts = emptyVerdicts()
   let ignored = 0
-  if (!existsSync(path)) return { done, ignored }
+  if (!existsSync(path)) return { done, verdicts, ignored }
   const lines = createInterface({
     input: createReadStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -41,7 +45,7 @@ export async function readResume(path: string): Promise<ResumeState> {
       ignored++
     }
   }
-  return { done, ignored }
+  return { done, verdicts, ignored }
 }
 
 /** Appends one result per line; synchronous so that a result the run reported is on disk. */

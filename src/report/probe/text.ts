@@ -56,7 +56,7 @@ function what(r: ProbeTargetResult): string {
 
 export function textStream(write: (s: string) => void, o: ProbeTextOptions = {}): StreamWriter {
   const c = createColors(o.color ?? false)
-  const width = Math.max(80, o.width ?? 100)
+  const width = Math.max(80, o.width ?? 120)
   const restW = width - TARGET_W - VERDICT_W - BUILD_W - 3
   let header = false
   let threeParts = false

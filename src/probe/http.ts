@@ -77,6 +77,10 @@ function joinHeaders(raw: Record<string, string | string[] | undefined>): Record
 // whose native memory waits for a garbage collection that JS-heap pressure alone never triggers
 // (peak RSS grew with the target count).
 let sharedContext: SecureContext | undefined
+function tlsContext(): SecureContext {
+  if (!sharedContext) sharedContext = createSecureContext({})
+  return sharedContext
+}
 
 export function endpointClient(
   ep: ProbeEndpoint,
@@ -90,7 +94,7 @@ export function endpointClient(
     // A probe reads the certificate, it never trusts it: self-signed Exchange installs are the norm.
     rejectUnauthorized: false,
     maxCachedSessions: 0,
-    secureContext: (sharedContext ??= createSecureContext({})),
+    secureContext: tlsContext(),
   })
   const pool = new Pool(origin(ep), {
     connections: 2,

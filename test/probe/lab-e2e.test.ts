@@ -115,7 +115,11 @@ describe('exhunt probe --checks safe against exhunt lab', () => {
       if (inst.shows !== '4-part') continue
       for (const [id, outcome] of Object.entries(inst.truth.checks)) {
         const got = r.checks.find((c) => c.id === id)
-        assert.equal(got?.outcome, outcome, `${who} ${id}: ${got?.evidence} ${JSON.stringify(r.errors)}`)
+        assert.equal(
+          got?.outcome,
+          outcome,
+          `${who} ${id}: ${got?.evidence} ${JSON.stringify(r.errors)}`,
+        )
       }
       assert.equal(r.tls?.subject, `CN=${inst.serverName}`, who)
       assert.ok(r.tls?.sha256 && r.tls.sha256.length === 64, who)

@@ -38,9 +38,11 @@ export async function readResume(path: string): Promise<ResumeState> {
     try {
       const r = JSON.parse(line) as Partial<ProbeTargetResult>
       const t = r.target
-      if (t && typeof t.input === 'string' && typeof t.host === 'string')
-        done.add(targetKey(t.input, t.host))
-      else ignored++
+      if (t && typeof t.input === 'string' && typeof t.host === 'string') {
+        const key = targetKey(t.input, t.host)
+        if (!done.has(key) && r.verdict && r.verdict in verdicts) verdicts[r.verdict]++
+        done.add(key)
+      } else ignored++
     } catch {
       ignored++
     }

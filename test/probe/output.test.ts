@@ -172,6 +172,11 @@ describe('probe output', () => {
     const state = await readResume(file)
     assert.equal(state.done.size, 2)
     assert.equal(state.ignored, 1)
+    assert.equal(
+      state.verdicts.patched + state.verdicts.vulnerable,
+      2,
+      'their verdicts, for the exit code',
+    )
     const before = servers.map((s) => s.seen.length)
     const log2 = new ResumeLog(file)
     const { summary } = await run(urls, {

@@ -273,6 +273,98 @@ program
     process.exitCode = await runBaselineCreate(dir, options)
   })
 
+const dataOption = () =>
+  new Option(
+    '--data <dir>',
+    'embedded store folder (PGlite; default ./exhunt-data or $EXHUNT_DATA); DATABASE_URL selects PostgreSQL instead',
+  )
+
+program
+  .command('worker')
+  .description(
+    'run the survey jobs (hunts of queued triage collections) until Ctrl-C; on PostgreSQL any number of workers, on the embedded store one',
+  )
+  .addOption(dataOption())
+  .option('-c, --concurrency <n>', 'jobs at once', positiveInt(1), 2)
+  .option(
+    '--hunt-timeout <duration>',
+    'stop one hunt after this long and store it as incomplete',
+    duration,
+    30 * 60_000,
+  )
+  .option('--job-timeout <duration>', 'per log file or batch of web files inside a hunt', duration)
+  .option('-j, --workers <n>', 'hunt worker threads (default: all cores)', positiveInt(1))
+  .option('--content <dir>', 'use another content folder')
+  .action(async (options) => {
+    const { runWorkerCommand } = await import('./worker-command.ts')
+    process.exitCode = await runWorkerCommand(options)
+  })
+
+const survey = program
+  .command('survey')
+  .description(
+    'the survey store: targets, hunt reports, jobs (embedded PGlite, or PostgreSQL through DATABASE_URL)',
+  )
+
+survey
+  .command('add')
+  .description('add targets (or update their owner, sector, country, ASN, tags)')
+  .argument('<targets...>', 'host, host:port or URL, or a file of them (one per line, # comments)')
+  .option('--owner <name>', 'owner or organisation')
+  .option('--sector <name>', 'sector, e.g. health')
+  .option('--country <cc>', 'ISO 3166-1 alpha-2 country code')
+  .option('--asn <n>', 'autonomous system number', positiveInt(1))
+  .option('--tag <tag>', 'a tag (repeatable)', collect, [])
+  .addOption(dataOption())
+  .action(async (targets: string[], options) => {
+    const { runSurveyAdd } = await import('./survey-command.ts')
+    process.exitCode = await runSurveyAdd(targets, options)
+  })
+
+survey
+  .command('import')
+  .description('store existing reports (exhunt hunt -f json); the same file twice is stored once')
+  .argument('<reports...>', 'report JSON files')
+  .addOption(dataOption())
+  .action(async (files: string[], options) => {
+    const { runSurveyImport } = await import('./survey-command.ts')
+    process.exitCode = await runSurveyImport(files, options)
+  })
+
+survey
+  .command('hunt')
+  .description("queue victims' triage collections (.zip) as hunt jobs for `exhunt worker`")
+  .argument('[zips...]', 'triage collections to queue')
+  .option('--watch <dir>', 'keep queueing every .zip dropped into this folder until Ctrl-C')
+  .option('--poll <duration>', 'how often --watch looks (default 2s)', duration)
+  .option(
+    '--timeout <duration>',
+    "these hunts' limit, if shorter than the worker's --hunt-timeout",
+    duration,
+  )
+  .addOption(dataOption())
+  .action(async (zips: string[], options) => {
+    if (zips.length === 0 && !options.watch) {
+      say('survey hunt: give at least one .zip, or --watch DIR')
+      process.exitCode = EXIT_ERROR
+      return
+    }
+    const { runSurveyHunt } = await import('./survey-command.ts')
+    process.exitCode = await runSurveyHunt(zips, options)
+  })
+
+survey
+  .command('status')
+  .description(
+    'counts: targets, observations, reports by verdict, notifications, jobs, live workers',
+  )
+  .option('--json', 'machine-readable output')
+  .addOption(dataOption())
+  .action(async (options) => {
+    const { runSurveyStatus } = await import('./survey-command.ts')
+    process.exitCode = await runSurveyStatus(options)
+  })
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // commander has already printed the message (or the help / version text).

@@ -10,6 +10,16 @@ export type { Hunter, HunterOptions } from './hunt/hunter.ts'
 export { createHunter } from './hunt/hunter.ts'
 export type { HuntOptions, HuntProgress } from './hunt/run.ts'
 export { DEFAULT_MAX_FILE_BYTES, hunt } from './hunt/run.ts'
+export type { LabOptions, RunningLab } from './lab/start.ts'
+export { startLab } from './lab/start.ts'
+export type {
+  HostileKind,
+  LabFleet,
+  LabFleetInstance,
+  LabInstance,
+  LabMitigation,
+  LabSpec,
+} from './lab/types.ts'
 export type { ProbeOptions } from './probe/probe.ts'
 export { probe } from './probe/probe.ts'
 export type { BatchRenderOptions } from './report/batch.ts'

@@ -16,6 +16,7 @@ export interface IndexSample {
 
 export const INDEX_SAMPLES: readonly IndexSample[] = [
   { name: 'content-list', args: ['content', 'list', '--cve', 'CVE-2021-27065'], head: 99, tail: 0 },
+  { name: 'content-list-probe', args: ['content', 'list', '--engine', 'probe'], head: 99, tail: 0 },
   {
     name: 'content-show',
     args: ['content', 'show', 'exh-ecp-proxylogon-set-vdir-script'],

@@ -34,6 +34,7 @@ const ENGINE_NAMES: Record<string, string> = {
   native: 'native log rule',
   heuristic: 'web-file heuristic',
   artefact: 'artefact rule',
+  probe: 'probe rule (exhunt probe)',
   yara: 'YARA rule',
 }
 

@@ -52,6 +52,7 @@ Examples:
   exhunt content show exh-ecp-proxylogon-set-vdir-script
   exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
   exhunt build 15.1.2176.2                    what a build lacks and the update to install
+  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests`,
   exhunt probe --checks safe mail.example.org fingerprint and check a server you may test`,
   )
 
@@ -363,6 +364,61 @@ survey
   .action(async (options) => {
     const { runSurveyStatus } = await import('./survey-command.ts')
     process.exitCode = await runSurveyStatus(options)
+  })
+
+program
+  .command('lab')
+  .description(
+    'emulated Exchange front ends on loopback (every family, patched or not, mitigated, shells, hostile servers) for probe tests and benchmarks; runs until Ctrl-C',
+  )
+  .option(
+    '-n, --count <n>',
+    'how many instances (default: one per --build, per address, or 18 of the mix)',
+    positiveInt(1),
+  )
+  .option(
+    '--port <port>',
+    'first port; instance i listens on port+i (with --addresses: the one port, default 443)',
+    positiveInt(0),
+  )
+  .option('--host <address>', 'loopback address for --port mode', '127.0.0.1')
+  .option('--addresses <range>', 'one instance per loopback address, e.g. 127.0.1.1-127.0.4.232')
+  .option(
+    '--build <spec>',
+    'a build or kind, with options: 15.1.2176.2[,mitigation=eomt][,shell=/aspnet_client/x.aspx][,reveal=3-part], not-exchange, slow-drip, ... (repeatable, cycled over --count)',
+    collect,
+    [],
+  )
+  .option(
+    '--mix <name>',
+    'the default spread: every family, patched and not, mitigated, shells, 3-part, not-exchange, hostile',
+  )
+  .addOption(
+    new Option('--mitigation <m>', 'default mitigation for --build').choices([
+      'none',
+      'eomt',
+      'proxynotshell',
+      'both',
+    ]),
+  )
+  .option('--shell <path>', 'default planted web-shell path for --build')
+  .addOption(
+    new Option(
+      '--reveal <parts>',
+      'default for --build: 3-part hides X-OWA-Version and the export tool',
+    ).choices(['3-part', '4-part']),
+  )
+  .option('--no-tls', 'plain HTTP instead of TLS')
+  .option(
+    '--fleet <file>',
+    'write the fleet JSON (exhunt.lab-fleet/1: every instance with its truth)',
+  )
+  .option('--domain <domain>', 'DNS domain of the instance names (mail<N>.<domain>)', 'lab.test')
+  .option('--list', 'print every instance even for large fleets')
+  .option('--content <dir>', 'use another content folder (build table, lab facts)')
+  .action(async (options) => {
+    const { runLab } = await import('./lab-command.ts')
+    process.exitCode = await runLab(options)
   })
 
 program.parseAsync(process.argv).catch((err: unknown) => {

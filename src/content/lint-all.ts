@@ -4,6 +4,7 @@
 
 import { runArtefactRuleTests } from '../detect/artefacts/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
+import { compileProbe, runProbeRuleTests } from '../detect/probe/index.ts'
 import { contentIndex, currentManifest, readManifest } from './index/load-index.ts'
 import { manifestProblems } from './index/manifest.ts'
 import type { ContentIssue } from './issues.ts'
@@ -19,6 +20,7 @@ export interface ContentCounts {
   yaraFiles: number
   iocs: number
   cveFamilies: number
+  probeRules: number
 }
 
 export interface LintAllResult {
@@ -43,6 +45,11 @@ export function lintAllContent(root: string): LintAllResult {
   failures.push(...runArtefactRuleTests(art))
   run += [...art.tests.values()].reduce((n, t) => n + t.positive.length + t.negative.length, 0)
 
+  const probe = compileProbe(content.probe)
+  const probeTests = runProbeRuleTests(probe.compiled, content.probe.builds, content.probe.families)
+  failures.push(...probeTests.failures)
+  run += probeTests.run
+
   // A folder without a manifest (a user's own content) is not held to one.
   const manifest = readManifest(root)
   if (manifest !== undefined)
@@ -58,6 +65,7 @@ export function lintAllContent(root: string): LintAllResult {
       yaraFiles: content.yara?.files.length ?? 0,
       iocs: content.iocs.shipped.filter((i) => i.type !== 'known_good_name').length,
       cveFamilies: content.cves.length,
+      probeRules: probe.rules,
     },
     tests: { run, failed: failures.length, failures },
   }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CompiledArtefactRules } from '../detect/artefacts/index.ts'
+import type { ProbeContent } from '../detect/probe/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { Advice } from '../shared/advice.ts'
 import type { ContentIssue } from '../shared/content-issue.ts'
@@ -17,6 +18,7 @@ import { type CveInfo, loadCveInfoChecked } from './builds/cves.ts'
 import { type BuildTable, loadBuildTableChecked } from './builds/load.ts'
 import { type Ioc, iocContentFiles, loadIocs, mergeIocs } from './ioc/load.ts'
 import { type IocProves, loadIocProves } from './ioc/proves.ts'
+import { loadProbeContent } from './probe/load-probe.ts'
 import { loadNativeRules, type NativeRule } from './rules/load.ts'
 import { contentVersion } from './version-stamp.ts'
 import {
@@ -56,6 +58,11 @@ export interface Content {
   advice: Advice
   /** content/baselines plus the `baselines` given. */
   baseline: Baseline
+  /**
+   * Probe rules (content/probe) that compile, with the file-path IOCs, build table and CVE families the
+   * probe engine reads: `compileProbe(content.probe)` (detect/probe).
+   */
+  probe: ProbeContent
 }
 
 export interface LoadContentOptions {
@@ -111,6 +118,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
   const builds = take(loadBuildTableChecked(root))
   const cves = take(loadCveInfoChecked(root))
   const advice = take(loadAdviceWithIssues(root))
+  const probe = take(loadProbeContent(root, shipped.iocs, builds.table, cves.cves))
   const content: Content = {
     root,
     version: contentVersion(root, VERSION),
@@ -126,6 +134,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
     cves: cves.cves,
     advice: advice.advice,
     baseline: baselines.baseline,
+    probe: probe.probe,
   }
   if (native) content.nativeRules = native.rules
   if (yara) content.yara = yara

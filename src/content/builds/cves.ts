@@ -17,6 +17,8 @@ export interface CveInfo {
   /** CVEs of the family that write a file the attacker then runs (`plants:`): a web shell used after a
    * successful finding naming one of them, by the same IP, is named with it. */
   plants: string[]
+  /** CVEs of the family in CISA's Known Exploited Vulnerabilities catalog (`kev:`): exploited in the wild. */
+  kev: string[]
 }
 
 /** First day a `YYYY-MM[-DD]` date can mean, as ISO `YYYY-MM-DD`. */
@@ -40,6 +42,7 @@ const KEYS = new Set([
   'patched',
   'fixed_in',
   'references',
+  'kev',
 ])
 const CVE_RE = /^CVE-\d{4}-\d{4,}$/
 const DATE_RE = /^\d{4}-\d{2}(?:-\d{2})?$/
@@ -97,6 +100,10 @@ export function parseCveInfo(
   plants.forEach((c, i) => {
     if (!cves.includes(c)) err(`plants[${i}]`, `${c} is not one of this family's cves`)
   })
+  const kev = cveList('kev', false)
+  kev.forEach((c, i) => {
+    if (!cves.includes(c)) err(`kev[${i}]`, `${c} is not one of this family's cves`)
+  })
   const references = d.references === undefined ? [] : d.references
   if (!Array.isArray(references) || references.some((r) => typeof r !== 'string'))
     err('references', 'references must be a list of URLs')
@@ -111,6 +118,7 @@ export function parseCveInfo(
     patched: patched!,
     references: references as string[],
     plants,
+    kev,
   }
   const fixedIn = str(d.fixed_in)
   if (fixedIn) info.fixedIn = fixedIn

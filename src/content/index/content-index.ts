@@ -6,7 +6,7 @@ import type { Proof, Severity } from '../../shared/types.ts'
 import { SEVERITIES } from '../../shared/types.ts'
 import type { CveInfo } from '../builds/cves.ts'
 
-export const INDEX_ENGINES = ['native', 'heuristic', 'artefact', 'yara', 'ioc'] as const
+export const INDEX_ENGINES = ['native', 'heuristic', 'artefact', 'yara', 'probe', 'ioc'] as const
 export type IndexEngine = (typeof INDEX_ENGINES)[number]
 
 export interface IndexEntry {
@@ -39,7 +39,7 @@ export interface ContentIndex {
 
 /** A YAML rule (native, heuristic, artefact) as its loader accepted it, plus its parsed document. */
 export interface YamlRuleInput {
-  engine: 'native' | 'heuristic' | 'artefact'
+  engine: 'native' | 'heuristic' | 'artefact' | 'probe'
   id: string
   title: string
   level: Severity
@@ -87,6 +87,8 @@ function headerList(doc: Record<string, unknown>, key: string): string[] {
 }
 
 function testCount(doc: Record<string, unknown>): { positive: number; negative: number } {
+  // Probe rules list recorded answers, each with what it must mean: counted as positive samples.
+  if (Array.isArray(doc.tests)) return { positive: doc.tests.length, negative: 0 }
   const t = (doc.tests ?? {}) as Record<string, unknown>
   const n = (v: unknown) => (Array.isArray(v) ? v.length : 0)
   return { positive: n(t.positive), negative: n(t.negative) }

@@ -51,6 +51,19 @@ function yamlRules(content: Content): YamlRuleInput[] {
   for (const r of content.nativeRules ?? []) add('native', r, r.file)
   for (const r of content.heuristics.rules) add('heuristic', r, r.source.file)
   for (const r of content.artefactRules.rules) add('artefact', r, r.source.file)
+  // Probe rules are kept as their parsed documents (the compiler accepted them, so the header is sound).
+  for (const s of content.probe.rules) {
+    const doc = s.doc as Record<string, unknown>
+    out.push({
+      engine: 'probe',
+      id: String(doc.id),
+      title: String(doc.title),
+      level: doc.level as Severity,
+      proves: doc.proves as Proof,
+      file: s.file,
+      doc,
+    })
+  }
   return out
 }
 

@@ -52,7 +52,7 @@ Examples:
   exhunt content show exh-ecp-proxylogon-set-vdir-script
   exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
   exhunt build 15.1.2176.2                    what a build lacks and the update to install
-  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests`,
+  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests
   exhunt probe --checks safe mail.example.org fingerprint and check a server you may test`,
   )
 

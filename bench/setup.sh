@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the benchmark anchors (ripgrep, yara, libevtx-utils, nmap, GNU time) from Debian when missing,
+# Installs the benchmark anchors (ripgrep, yara, libevtx-utils, python3-evtx, nmap, GNU time) from Debian when missing,
 # then prints their versions. Idempotent: apt is only touched when something is absent.
 set -euo pipefail
 
@@ -7,6 +7,7 @@ need=()
 command -v rg >/dev/null 2>&1 || need+=(ripgrep)
 command -v yara >/dev/null 2>&1 || need+=(yara)
 command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
+command -v evtx_dump.py >/dev/null 2>&1 || need+=(python3-evtx)
 command -v nmap >/dev/null 2>&1 || need+=(nmap)
 [ -x /usr/bin/time ] || need+=(time)
 
@@ -21,6 +22,7 @@ fi
 echo "rg:         $(rg --version | head -1)"
 echo "yara:       $(yara --version)"
 echo "evtxexport: $(evtxexport -V 2>/dev/null | head -1)"
+echo "python-evtx: $(dpkg-query -W -f '${Version}' python3-evtx 2>/dev/null)"
 echo "nmap:       $(nmap --version | head -1)"
 echo "time:       $(/usr/bin/time --version 2>&1 | head -1)"
 echo "python3:    $(python3 --version 2>&1)"

@@ -198,6 +198,21 @@ program
     process.exitCode = await runProbeCommand(targets, options)
   })
 
+program
+  .command('dump')
+  .description('print every record of a Windows event log (.evtx): NDJSON (default) or XML')
+  .argument('<files...>', 'the .evtx files (never modified)')
+  .option('--ndjson', 'one JSON record per line: the fields the event rules see (default)')
+  .option('--xml', "each record's XML, as Event Viewer shows it")
+  .option(
+    '--recover',
+    'also whole records left in slack space by earlier writes (flagged "recovered")',
+  )
+  .action(async (files: string[], options) => {
+    const { runDump } = await import('./dump-command.ts')
+    process.exitCode = await runDump(files, options)
+  })
+
 const content = program.command('content').description('inspect and check the detection content')
 content
   .command('lint')

@@ -22,6 +22,8 @@ import {
   webWorkerData,
   worthWorkers,
 } from './scan-files.ts'
+import type { WebWorkerData } from './webfile-job.ts'
+import { webFileJobs } from './webfile-pool.ts'
 
 export interface FilesOutcome {
   files: number
@@ -71,6 +73,8 @@ export interface PreparedFiles {
   cache?: ResultCacheConfig
   /** Problems found while preparing (a `--cache` folder refused), reported by `huntFiles`. */
   problems?: ItemError[]
+  /** What the workers were warmed with, when it is not `webWorkerData` of the context (a subset). */
+  workerData?: WebWorkerData
 }
 
 /**
@@ -113,6 +117,7 @@ function scanContext(opts: FilesOptions, prep: PreparedFiles): FileScanContext {
   if (opts.signal) ctx.signal = opts.signal
   if (opts.jobTimeoutMs) ctx.jobTimeoutMs = opts.jobTimeoutMs
   if (prep.cache) ctx.cache = prep.cache
+  if (prep.workerData) ctx.workerData = prep.workerData
   return ctx
 }
 
@@ -127,6 +132,11 @@ export function prepareFiles(
   warm: boolean,
   /** How many web workers a one-shot hunt starts (default: `opts.workers`); one is enough for a few files. */
   poolSize?: number,
+  /**
+   * The hunt's web files, when they are all it will scan with these workers (a one-shot hunt with a
+   * few): the workers compile only the YARA rules these files can match (webfile-worker.ts).
+   */
+  subsetFor?: readonly Artefact[],
 ): PreparedFiles {
   const prep: PreparedFiles = {
     content: webContent(opts.content),
@@ -142,6 +152,10 @@ export function prepareFiles(
   if (!canUseWorkers(ctx)) return prep
   prep.pool = pool
   const data = webWorkerData(ctx)
+  if (subsetFor?.length) {
+    data.subsetFor = webFileJobs(subsetFor).flatMap((j) => j.items)
+    prep.workerData = data
+  }
   if (lane.peek()?.has('webfile', data)) prep.warm = true
   else if (warm) {
     lane.get(poolSize).warm('webfile', data)

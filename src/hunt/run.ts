@@ -25,6 +25,7 @@ import { createFolder } from './fold.ts'
 import { createLanes, type Lanes } from './lanes.ts'
 import { huntLogs } from './logs.ts'
 import { defaultWorkers } from './pool.ts'
+import { worthWorkers } from './scan-files.ts'
 import { fileDigest, identifyTarget, listingDigest } from './target.ts'
 import { examinedCounts, unreadEntries } from './unread.ts'
 
@@ -189,11 +190,12 @@ async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promis
       // YARA's compile (~0.5-1.4 s, one core) runs beside the log workers instead of after them: a
       // drive of logs and a few web files no longer waits for it at the end. One web worker for a
       // few files; a runner's workers may hold the content already.
-      const size = webPoolSizeFor(
-        evidence.artefacts.filter((a) => a.kind === 'webfile'),
-        opts.workers ?? 1,
-      )
-      if (size > 0) early = prepareFiles(filesOpts, lanes.web, true, size)
+      const webfiles = evidence.artefacts.filter((a) => a.kind === 'webfile')
+      const size = webPoolSizeFor(webfiles, opts.workers ?? 1)
+      // A few files on a one-shot worker: it compiles only the rules they can match.
+      const subset =
+        size === 1 && !lanes.persistent && !worthWorkers(webfiles) ? webfiles : undefined
+      if (size > 0) early = prepareFiles(filesOpts, lanes.web, true, size, subset)
     }
     const logs = await logsRun
     await lanes.logsDone()

@@ -54,6 +54,8 @@ export interface FileScanContext {
   jobTimeoutMs?: number
   /** `--cache DIR`: per-content results kept across hunts (result-cache.ts). */
   cache?: ResultCacheConfig
+  /** What `pool` was warmed with when it differs from `webWorkerData` (a rule subset for these files). */
+  workerData?: WebWorkerData
 }
 
 export interface FileScanSink {
@@ -172,7 +174,7 @@ export async function scanWebFiles(
   sink: FileScanSink,
 ): Promise<{ files: number; bytes: number; cut: number }> {
   if (!useWorkers(artefacts, ctx)) return scanHere(artefacts, ctx, sink)
-  const data = webWorkerData(ctx)
+  const data = ctx.workerData ?? webWorkerData(ctx)
   const pooled = await scanWebFilesInWorkers(artefacts, data, sink, ctx.workers ?? 1, undefined, {
     ...(ctx.pool ? { pool: ctx.pool() } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -20,6 +20,11 @@ export interface WebWorkerData {
   maxFileBytes: number
   /** `--cache DIR`: each worker opens the same persistent result cache. */
   cache?: ResultCacheConfig
+  /**
+   * The hunt's only web files (a one-shot hunt with a few): the worker compiles just the YARA rules
+   * their contents can match (content/yara/rule-subset.ts), and all of them for any other content.
+   */
+  subsetFor?: WebFileItem[]
 }
 
 export interface WebFileItem {

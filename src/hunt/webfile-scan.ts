@@ -94,6 +94,11 @@ interface DigestMemo {
   heuristics: Record<string, WebHit[]>
   /** What the path half found, by its `pathKey`. */
   pathYara?: Record<string, PartMatches>
+  /** The other digests of these bytes: a copy is hashed once more (SHA-256), not three times. */
+  sha1?: string
+  md5?: string
+  /** The YARA engine's hits by `yaraHitsKey` (extension and answers to the path rules' tests). */
+  yaraHits?: Record<string, WebHit[]>
 }
 
 /** Bound on digests kept in memory per engine (oldest dropped first). */
@@ -146,6 +151,7 @@ function memoSize(m: DigestMemo): number {
   let n = 256 + partsSize(m.yara)
   for (const p of Object.values(m.pathYara ?? {})) n += partsSize(p)
   for (const h of Object.values(m.heuristics)) n += hitsSize(h)
+  for (const h of Object.values(m.yaraHits ?? {})) n += hitsSize(h)
   return n
 }
 
@@ -175,6 +181,10 @@ function isMemo(v: unknown): v is DigestMemo {
   }
   if (m.yara !== undefined && !matchesOk(m.yara)) return false
   if (m.pathYara !== undefined && !Object.values(m.pathYara).every(matchesOk)) return false
+  if (m.sha1 !== undefined && typeof m.sha1 !== 'string') return false
+  if (m.md5 !== undefined && typeof m.md5 !== 'string') return false
+  if (m.yaraHits !== undefined && !Object.values(m.yaraHits).every((h) => Array.isArray(h)))
+    return false
   return m.compiledFrom === undefined || Array.isArray(m.compiledFrom)
 }
 
@@ -277,9 +287,12 @@ export function yaraNotCompiled(err: unknown): ItemError {
   }
 }
 
-function hashes(bytes: Buffer): { sha256: string; sha1: string; md5: string } {
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+function otherHashes(bytes: Buffer): { sha1: string; md5: string } {
   return {
-    sha256: createHash('sha256').update(bytes).digest('hex'),
     sha1: createHash('sha1').update(bytes).digest('hex'),
     md5: createHash('md5').update(bytes).digest('hex'),
   }
@@ -329,10 +342,23 @@ export function prepareWebFile(
   bytes: Buffer,
   headBytes?: number,
 ): YaraPassed | undefined {
-  const h = hashes(headBytes === undefined ? bytes : bytes.subarray(0, headBytes))
+  const hashed = headBytes === undefined ? bytes : bytes.subarray(0, headBytes)
+  const sha256 = sha256Of(hashed)
   // Hash first: a known-good file is never decoded or scanned.
-  if (headBytes === undefined && isKnownGood(engine.baseline, h.sha256)) return undefined
-  const seen = headBytes === undefined ? memoGet(engine, h.sha256) : undefined
+  if (headBytes === undefined && isKnownGood(engine.baseline, sha256)) return undefined
+  const seen = headBytes === undefined ? memoGet(engine, sha256) : undefined
+  let others: { sha1: string; md5: string }
+  if (seen?.sha1 !== undefined && seen.md5 !== undefined)
+    others = { sha1: seen.sha1, md5: seen.md5 }
+  else {
+    others = otherHashes(hashed)
+    if (seen) {
+      seen.sha1 = others.sha1
+      seen.md5 = others.md5
+      memoChanged(engine, sha256)
+    }
+  }
+  const h = { sha256, ...others }
   if (seen) {
     const passed: YaraPassed = { hashes: h, encoding: seen.encoding, hits: [], memo: seen }
     if (seen.compiledFrom) passed.compiledFrom = seen.compiledFrom
@@ -343,7 +369,7 @@ export function prepareWebFile(
   const passed: YaraPassed = { hashes: h, decoded, encoding: decoded.encoding, hits: [] }
   if (clr) passed.compiledFrom = clr.compiledFrom
   if (headBytes === undefined) {
-    const memo: DigestMemo = { encoding: decoded.encoding, heuristics: {} }
+    const memo: DigestMemo = { encoding: decoded.encoding, heuristics: {}, ...others }
     if (clr) memo.compiledFrom = clr.compiledFrom
     memoPut(memoState(engine), h.sha256, memo)
     memoChanged(engine, h.sha256)
@@ -415,11 +441,41 @@ export function yaraScanFile(
   }
   const memoScan = engine.yaraSplit && memoYaraScan(engine, engine.yaraSplit, passed)
   if (memoScan) input.scan = memoScan
-  try {
-    engine.yara.match(input, (h) => passed.hits.push(h))
-  } catch (err) {
-    errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
+  // Same bytes, extension and answers to the path rules' tests: the same hits (the context filters
+  // read the extension). Copies: a finding may be changed later without touching the memo.
+  const memo = memoScan ? passed.memo : undefined
+  const key = memo && engine.yaraSplit && yaraHitsKey(engine.yaraSplit, file, meta)
+  const known = key === undefined ? undefined : memo?.yaraHits?.[key]
+  if (known) {
+    for (const x of known) passed.hits.push(structuredClone(x))
+    return
   }
+  const found: WebHit[] = []
+  try {
+    engine.yara.match(input, (h) => found.push(h))
+  } catch (err) {
+    passed.hits.push(...found)
+    errors.push(toItemError(err, meta.path, 'EXH_ERR_YARA_SCAN'))
+    return
+  }
+  if (memo && key !== undefined) {
+    memo.yaraHits ??= {}
+    memo.yaraHits[key] = found.map((x) => structuredClone(x))
+    memoChanged(engine, passed.hashes.sha256)
+    account(memoState(engine), passed.hashes.sha256, hitsSize(found))
+  }
+  passed.hits.push(...found)
+}
+
+/** What of a file's place the YARA engine reads: its extension, and the path rules' answers (if any). */
+function yaraHitsKey(
+  scanner: SplitYaraScanner,
+  file: WebFileInfo,
+  meta: WebFileMeta,
+): string | undefined {
+  if (!scanner.pathDependent) return file.ext
+  const key = scanner.pathKey?.(yaraVariables(meta.path, meta.windowsPath))
+  return key === undefined ? undefined : `${file.ext}\0${key}`
 }
 
 /**

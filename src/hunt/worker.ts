@@ -35,7 +35,7 @@ port.on('message', async (msg: Incoming) => {
         ? { kind: 'log', setup: (await import('./log-worker.ts')).compileLogContent(msg.data) }
         : {
             kind: 'webfile',
-            setup: (await import('./webfile-worker.ts')).compileWebContent(msg.data),
+            setup: await (await import('./webfile-worker.ts')).compileWebContent(msg.data),
           },
     )
     port.postMessage({ type: 'compiled', key: msg.key })

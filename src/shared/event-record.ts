@@ -35,6 +35,14 @@ export interface EventRecord {
   readonly fields: Readonly<Record<string, EventValue>>
   /** Unnamed EventData/Data values in order (the message inserts of classic providers). */
   readonly data?: readonly string[]
+  /**
+   * Set (to the reason) when the record's header is sound but its content is not, as a half-written last
+   * record of a dirty log: only recordId, time (the header's write time) and source are then known.
+   * Engines should skip such records; they are yielded so record counts match python-evtx's.
+   */
+  readonly damaged?: string
+  /** Set on a record recovered from a chunk's slack space (an older write), only when asked for. */
+  readonly recovered?: boolean
   /** Where it came from: the file (display path) and the record's byte offset, for findings and dump. */
   readonly source: { path: string; offset: number; chunk: number }
 }

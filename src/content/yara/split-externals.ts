@@ -45,13 +45,11 @@ export interface ExternalTest {
  * boundaries, braces and identifiers are found in code only.
  */
 export function maskYara(text: string): string {
-  // Kept and blanked slices in order; a blanked slice keeps its length and newlines.
-  const parts: string[] = []
-  let kept = 0
+  // The text's UTF-16 code units, blanked in place (one pass, no string pieces: ~1 MB of rules).
+  const out = new Uint16Array(text.length)
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
   const blank = (from: number, to: number) => {
-    if (to <= from) return
-    parts.push(text.slice(kept, from), text.slice(from, to).replace(/[^\n]/g, ' '))
-    kept = to
+    for (let k = from; k < to; k++) if (out[k] !== 10) out[k] = 32
   }
   const SLASH = 47
   const STAR = 42
@@ -97,8 +95,7 @@ export function maskYara(text: string): string {
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) lastCode = i
     i++
   }
-  parts.push(text.slice(kept))
-  return parts.join('')
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf16le')
 }
 
 const RULE_START = /^[ \t]*((?:(?:private|global)[ \t]+)*)rule[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm

@@ -20,11 +20,29 @@ export type {
   LabMitigation,
   LabSpec,
 } from './lab/types.ts'
+export type { ProbeOptions } from './probe/probe.ts'
+export { probe } from './probe/probe.ts'
 export type { BatchRenderOptions } from './report/batch.ts'
 export { renderBatch } from './report/batch.ts'
 export type { Advice, RenderOptions, ReportFormat, VerdictAdvice } from './report/index.ts'
 export { REPORT_FORMATS, renderReport } from './report/index.ts'
+export type { ProbeFormat } from './report/probe/index.ts'
+export { PROBE_CSV_COLUMNS, PROBE_FORMATS, renderProbeReport } from './report/probe/index.ts'
 export { ExhuntError, isExhuntError } from './shared/errors.ts'
+export type {
+  BuildEvidence,
+  CheckOutcome,
+  ProbeBuild,
+  ProbeCheckResult,
+  ProbeEndpoint,
+  ProbeErrorCode,
+  ProbeJudgement,
+  ProbeLevel,
+  ProbeMissingCve,
+  ProbeTargetResult,
+  ProbeTls,
+  ProbeVerdict,
+} from './shared/probe.ts'
 export type {
   Category,
   Coverage,
@@ -42,6 +60,10 @@ export type {
   MissingFix,
   Outcome,
   Phase,
+  ProbeIncomplete,
+  ProbeReport,
+  ProbeSummary,
+  ProbeTargetError,
   Proof,
   ReportAdvice,
   ReportEnvelope,
@@ -56,5 +78,5 @@ export type {
   UpdateRef,
   Verdict,
 } from './shared/types.ts'
-export { HUNT_SCHEMA, PROOFS, SEVERITIES, VERDICTS } from './shared/types.ts'
+export { HUNT_SCHEMA, PROBE_SCHEMA, PROOFS, SEVERITIES, VERDICTS } from './shared/types.ts'
 export { VERSION } from './shared/version.ts'

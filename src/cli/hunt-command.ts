@@ -10,6 +10,7 @@ import { ndjsonLine, type ReportFormat, renderReport } from '../report/index.ts'
 import type { HuntReport, Severity } from '../shared/types.ts'
 import { severityRank } from '../shared/types.ts'
 import { planEvidence } from '../sources/evidence-plan.ts'
+import { useColor } from './color.ts'
 import {
   EXIT_CLEAN,
   EXIT_ERROR,
@@ -22,6 +23,9 @@ import { pickFormat } from './output-format.ts'
 import { checkPaths } from './preflight.ts'
 import { createProgress } from './progress.ts'
 import { say } from './say.ts'
+import { stopOnSignals } from './signals.ts'
+
+export { useColor } from './color.ts'
 
 export interface HuntCliOptions {
   /** Undefined: from the -o file name's extension, else text. */
@@ -46,14 +50,6 @@ export interface HuntCliOptions {
   timeout?: number
   /** ms: one worker job (a log file, a batch of web files). */
   jobTimeout?: number
-}
-
-export function useColor(explicit: boolean | undefined, isTty: boolean): boolean {
-  // https://no-color.org: NO_COLOR turns colour off unless a flag asks for it explicitly.
-  if (explicit !== undefined) return explicit
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
-  return isTty
 }
 
 export function exitCodeFor(report: HuntReport, failOn: Severity, failOnExposure: boolean): number {
@@ -111,28 +107,6 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
     stop.dispose()
     progress.stop()
     await out.close()
-  }
-}
-
-/**
- * Ctrl-C or SIGTERM once: the hunt stops where it is and still prints its partial report (marked
- * incomplete); a second signal exits at once (130 for SIGINT, 143 for SIGTERM).
- */
-function stopOnSignals() {
-  const ctl = new AbortController()
-  const on = (sig: NodeJS.Signals) => {
-    if (ctl.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143)
-    say(`${sig}: stopping; the report will cover what was read (${sig} again exits now)`)
-    ctl.abort(new Error(`${sig} received`))
-  }
-  process.on('SIGINT', on)
-  process.on('SIGTERM', on)
-  return {
-    signal: ctl.signal,
-    dispose() {
-      process.off('SIGINT', on)
-      process.off('SIGTERM', on)
-    },
   }
 }
 

@@ -52,7 +52,8 @@ Examples:
   exhunt content show exh-ecp-proxylogon-set-vdir-script
   exhunt cve CVE-2021-26855                   affected and fixed builds, detecting rules
   exhunt build 15.1.2176.2                    what a build lacks and the update to install
-  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests`,
+  exhunt lab --count 50 --fleet fleet.json    emulated Exchange servers on loopback, for probe tests
+  exhunt probe --checks safe mail.example.org fingerprint and check a server you may test`,
   )
 
 program
@@ -116,6 +117,85 @@ program
   .action(async (path: string, options) => {
     const { runHunt } = await import('./hunt-command.ts')
     process.exitCode = await runHunt(path, options)
+  })
+
+/** A request rate: `50`, `50/s` or `3000/m`, as requests per second. */
+const rate = (value: string): number => {
+  const m = /^(\d+(?:\.\d+)?)(?:\/(s|m))?$/.exec(value.trim())
+  const n = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : Number.NaN
+  if (!m || !(n > 0)) throw new InvalidArgumentError('expected a rate such as 50, 50/s or 3000/m')
+  return n
+}
+
+program
+  .command('probe')
+  .description(
+    'probe Exchange servers over the network, unauthenticated and non-destructive: build, missing fixes, verdict (only networks you are authorised to test)',
+  )
+  .argument('[targets...]', 'hosts, IPs, host:port, URLs, CIDR ranges; - reads stdin')
+  .option(
+    '-f, --file <file>',
+    'read targets from a file, one or more a line (- for stdin; repeatable)',
+    collect,
+    [],
+  )
+  .addOption(
+    new Option(
+      '--checks <level>',
+      'passive: fingerprint only; safe: also the non-destructive checks',
+    )
+      .choices(['passive', 'safe'])
+      .default('passive'),
+  )
+  .option(
+    '--sni <name>',
+    'the name sent as TLS SNI and Host header (default: the host name of the target)',
+  )
+  .addOption(
+    new Option(
+      '--format <format>',
+      'output format (default: from the -o file extension, else text)',
+    ).choices(['text', 'json', 'ndjson', 'csv']),
+  )
+  .option('-o, --output <file>', 'write the results to a file instead of stdout')
+  .option('-c, --concurrency <n>', 'targets probed at once (default 64)', positiveInt(1))
+  .option(
+    '--rate <rate>',
+    'requests per second for the whole run: 50, 50/s or 3000/m (default: no limit)',
+    rate,
+  )
+  .option(
+    '--net-rate <rate>',
+    'requests per second per /24 (IPv4) or /64 (IPv6) network (default: no limit)',
+    rate,
+  )
+  .option(
+    '--timeout <duration>',
+    'hard deadline of one request, slow servers included (default 10s)',
+    duration,
+  )
+  .option('--connect-timeout <duration>', 'TCP connect plus TLS handshake (default 5s)', duration)
+  .option(
+    '--target-timeout <duration>',
+    'deadline of one target, all its requests (default 60s)',
+    duration,
+  )
+  .option(
+    '--retries <n>',
+    'extra tries of a request whose connection failed (default 1)',
+    positiveInt(0),
+  )
+  .option(
+    '--resume <file>',
+    'skip targets whose results this NDJSON file has; append new results to it',
+  )
+  .option('--content <dir>', 'use another content folder (probe rules, builds)')
+  .option('--no-progress', 'no progress bar on stderr')
+  .option('--color', 'force colour in text output')
+  .option('--no-color', 'no colour in text output')
+  .action(async (targets: string[], options) => {
+    const { runProbeCommand } = await import('./probe-command.ts')
+    process.exitCode = await runProbeCommand(targets, options)
   })
 
 program

@@ -1,5 +1,6 @@
 // The contract every module shares: records in, findings and a report out.
 // No I/O here; detect/, report/ and web/ may import this file.
+import type { ProbeLevel, ProbeTargetResult, ProbeVerdict } from './probe.ts'
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number]
@@ -348,8 +349,8 @@ export interface TargetIdentity {
 }
 
 /** The next steps for the verdict, filled from content/advice/next-steps.yml when the report was made. */
-export interface ReportAdvice {
-  verdict: Verdict
+export interface ReportAdvice<V extends string = Verdict> {
+  verdict: V
   /** In order: the verdict's steps, then the steps of the finding categories present. */
   steps: string[]
   /** Where the words came from: the advice file (relative to the content root), or `none`. */
@@ -360,19 +361,24 @@ export interface ReportAdvice {
  * What every exhunt report shares, whatever produced it (`kind`): a service stores it as is, keyed
  * by `schema`, and renders it later from stored JSON.
  */
-export interface ReportEnvelope<K extends ReportKind = ReportKind> {
+export interface ReportEnvelope<
+  K extends ReportKind = ReportKind,
+  V extends string = Verdict,
+  I = HuntIncomplete,
+> {
   schema: string
   kind: K
   tool: { name: 'exhunt'; version: string; contentVersion: string }
   target: TargetIdentity
   startedAt: string
   finishedAt: string
-  /** False when the hunt was cut short: `incomplete` says why, and the verdict is never `clean`. */
+  /** False when the run was cut short: `incomplete` says why (a hunt's verdict is then never `clean`). */
   complete: boolean
-  incomplete?: HuntIncomplete
-  verdict: Verdict
+  incomplete?: I
+  /** A hunt's `Verdict`; a probe's is the most serious `ProbeVerdict` of its targets. */
+  verdict: V
   verdictReasons: string[]
-  advice: ReportAdvice
+  advice: ReportAdvice<V>
 }
 
 export const HUNT_SCHEMA = 'exhunt.hunt/2'
@@ -390,4 +396,45 @@ export interface HuntReport extends ReportEnvelope<'hunt'> {
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s)
+}
+
+export const PROBE_SCHEMA = 'exhunt.probe/1'
+
+/** Why a probe run stopped before every target was probed. */
+export interface ProbeIncomplete {
+  reason: 'aborted'
+  message: string
+}
+
+/** What a probe run covered: the counts behind its verdict. */
+export interface ProbeSummary {
+  level: ProbeLevel
+  /** Targets judged (each a `ProbeTargetResult`). */
+  targets: number
+  /** Targets skipped because `--resume` found them done. */
+  skipped: number
+  /** Input items that are not targets (bad lines), also in `targetErrors`. */
+  targetErrors: number
+  requests: number
+  verdicts: Record<ProbeVerdict, number>
+}
+
+/** One input item that is not a target: the run went on without it. */
+export interface ProbeTargetError {
+  input: string
+  /** `argument`, `FILE:LINE` or `stdin:LINE`. */
+  where: string
+  message: string
+}
+
+/**
+ * `exhunt probe` as one report: the envelope every report shares, one `ProbeTargetResult` per target.
+ * The CLI streams it (results first, then the summary); a library caller gets it whole.
+ */
+export interface ProbeReport extends ReportEnvelope<'probe', ProbeVerdict, ProbeIncomplete> {
+  schema: typeof PROBE_SCHEMA
+  input: { kind: 'targets'; sources: string[] }
+  results: ProbeTargetResult[]
+  targetErrors: ProbeTargetError[]
+  summary: ProbeSummary
 }

@@ -106,14 +106,10 @@ function compileSigma(content: SigmaContent): CompiledSigma {
           if (!list) return
           // One view per field mapping: Sysmon's and Security's renames read the same event differently.
           const views = new Map<EventSource['fields'], EventView>()
-          let provider: string | undefined
+          const provider = rec.provider.toLowerCase()
           for (const e of list) {
             if (e.eventIds && !e.eventIds.has(rec.eventId)) continue
-            if (
-              e.provider !== undefined &&
-              e.provider !== (provider ??= rec.provider.toLowerCase())
-            )
-              continue
+            if (e.provider !== undefined && e.provider !== provider) continue
             let view = views.get(e.source.fields)
             if (!view) {
               view = new EventView(rec, e.source.fields)

@@ -18,7 +18,8 @@ export async function runContentLint(o: { content?: string; json?: boolean }): P
     const c = r.counts
     process.stdout.write(
       `${c.nativeRules} log rules, ${c.webfileHeuristics} web-file heuristics, ${c.artefactRules} artefact rules, ` +
-        `${c.yaraRules} YARA rules in ${c.yaraFiles} files, ${c.iocs} IOCs, ${c.cveFamilies} CVE families\n` +
+        `${c.yaraRules} YARA rules in ${c.yaraFiles} files, ${c.sigmaRules} Sigma rules (${c.sigmaVendored} vendored files, ${c.sigmaSkipped} skipped: see the warnings), ` +
+        `${c.iocs} IOCs, ${c.cveFamilies} CVE families\n` +
         `${errors.length} errors, ${r.issues.length - errors.length} warnings, ` +
         `${r.tests.run} rule tests (${r.tests.failed} failed)\n`,
     )

@@ -9,6 +9,7 @@ import { manifestProblems } from './index/manifest.ts'
 import type { ContentIssue } from './issues.ts'
 import { runRuleTests } from './lint.ts'
 import { loadContent } from './load.ts'
+import { runSigmaRuleTests } from './sigma/index.ts'
 import { runHeuristicTests } from './webfile/heuristic-tests.ts'
 
 export interface ContentCounts {
@@ -17,6 +18,10 @@ export interface ContentCounts {
   artefactRules: number
   yaraRules: number
   yaraFiles: number
+  /** Sigma rules that run on events, vendored rule files, and rules listed skipped with a reason. */
+  sigmaRules: number
+  sigmaVendored: number
+  sigmaSkipped: number
   iocs: number
   cveFamilies: number
 }
@@ -43,6 +48,13 @@ export function lintAllContent(root: string): LintAllResult {
   failures.push(...runArtefactRuleTests(art))
   run += [...art.tests.values()].reduce((n, t) => n + t.positive.length + t.negative.length, 0)
 
+  const sigma = content.sigma
+  if (sigma) {
+    const t = runSigmaRuleTests(sigma, sigma.tests)
+    failures.push(...t.failures)
+    run += t.run
+  }
+
   // A folder without a manifest (a user's own content) is not held to one.
   const manifest = readManifest(root)
   if (manifest !== undefined)
@@ -56,6 +68,9 @@ export function lintAllContent(root: string): LintAllResult {
       artefactRules: art.rules.length,
       yaraRules: content.yara?.rules.size ?? 0,
       yaraFiles: content.yara?.files.length ?? 0,
+      sigmaRules: sigma?.running ?? 0,
+      sigmaVendored: sigma?.vendored ?? 0,
+      sigmaSkipped: sigma?.skipped.length ?? 0,
       iocs: content.iocs.shipped.filter((i) => i.type !== 'known_good_name').length,
       cveFamilies: content.cves.length,
     },

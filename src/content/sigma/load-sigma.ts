@@ -277,14 +277,14 @@ export function loadSigma(root: string): LoadedSigma {
   issues.push(...compiled.issues)
   const broken = new Set(compiled.issues.map((i) => i.file))
   skipped.push(...compiled.skipped)
+  // Every rule that does not run is listed (lint shows warnings; a hunt does not).
   for (const s of skipped)
-    if (s.kind !== 'noisy')
-      issues.push({
-        file: s.file,
-        path: '',
-        severity: 'warning',
-        message: `Sigma: skipped: ${s.reason}`,
-      })
+    issues.push({
+      file: s.file,
+      path: '',
+      severity: 'warning',
+      message: `Sigma: skipped: ${s.reason}`,
+    })
   return {
     sigma: { rules: rules.filter((r) => !broken.has(r.file)), mapping },
     issues,

@@ -4,6 +4,7 @@
 
 import { runArtefactRuleTests } from '../detect/artefacts/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
+import type { SkippedRule } from '../detect/sigma/index.ts'
 import { contentIndex, currentManifest, readManifest } from './index/load-index.ts'
 import { manifestProblems } from './index/manifest.ts'
 import type { ContentIssue } from './issues.ts'
@@ -28,6 +29,8 @@ export interface ContentCounts {
 
 export interface LintAllResult {
   issues: ContentIssue[]
+  /** Sigma rules that compile but do not run, each with its reason (valid Sigma is never dropped silently). */
+  sigmaSkipped: SkippedRule[]
   counts: ContentCounts
   tests: { run: number; failed: number; failures: string[] }
 }
@@ -62,6 +65,7 @@ export function lintAllContent(root: string): LintAllResult {
 
   return {
     issues,
+    sigmaSkipped: sigma?.skipped ?? [],
     counts: {
       nativeRules: nativeRules.length,
       webfileHeuristics: heur.rules.length,

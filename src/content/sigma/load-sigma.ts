@@ -30,7 +30,7 @@ export const SIGMA_OWN_DIR = 'rules/sigma'
 export interface LoadedSigma {
   sigma: SigmaContent
   issues: ContentIssue[]
-  /** Rules that do not run, each with its reason (also warnings in `issues`). */
+  /** Rules that do not run, each with its reason (`content lint` lists them by reason). */
   skipped: SkippedRule[]
   /** Inline tests of our own rules, by rule id. */
   tests: Map<string, SigmaTests>
@@ -277,14 +277,7 @@ export function loadSigma(root: string): LoadedSigma {
   issues.push(...compiled.issues)
   const broken = new Set(compiled.issues.map((i) => i.file))
   skipped.push(...compiled.skipped)
-  // Every rule that does not run is listed (lint shows warnings; a hunt does not).
-  for (const s of skipped)
-    issues.push({
-      file: s.file,
-      path: '',
-      severity: 'warning',
-      message: `Sigma: skipped: ${s.reason}`,
-    })
+  // Not issues: a skipped rule is policy or a known limit, listed by `content lint` and in `skipped`.
   return {
     sigma: { rules: rules.filter((r) => !broken.has(r.file)), mapping },
     issues,

@@ -210,6 +210,11 @@ describe('sigma content', () => {
       ),
     ])
     assert.deepEqual(stems(fs), [
+      // Ours (content/rules/sigma), then SigmaHQ's.
+      'exh-evt-cmdlet-import-export-role',
+      'exh-evt-cmdlet-mailbox-export-web',
+      'exh-evt-cmdlet-oab-script',
+      'exh-evt-cmdlet-transport-agent',
       'win_exchange_proxylogon_oabvirtualdir',
       'win_exchange_proxyshell_mailbox_export',
       'win_exchange_set_oabvirtualdirectory_externalurl',

@@ -35,6 +35,7 @@ const ENGINE_NAMES: Record<string, string> = {
   heuristic: 'web-file heuristic',
   artefact: 'artefact rule',
   yara: 'YARA rule',
+  sigma: 'Sigma rule (Windows events)',
 }
 
 const familyName = (f: CveInfo | undefined) => (f ? ` (${f.name})` : '')

@@ -15,10 +15,18 @@ export async function runContentLint(o: { content?: string; json?: boolean }): P
       process.stdout.write(`${i.severity}: ${i.file}${i.path ? `: ${i.path}` : ''}: ${i.message}\n`)
     }
     for (const f of r.tests.failures) process.stdout.write(`test failed: ${f}\n`)
+    // Grouped by reason (--json lists every rule): the rules compile; these do not run here.
+    const byReason = new Map<string, number>()
+    for (const s of r.sigmaSkipped) {
+      const why = s.kind === 'noisy' ? 'noisy (content/rules/sigma/noisy.yml)' : s.reason
+      byReason.set(why, (byReason.get(why) ?? 0) + 1)
+    }
+    for (const [reason, n] of byReason) process.stdout.write(`sigma: ${n} skipped: ${reason}\n`)
     const c = r.counts
     process.stdout.write(
       `${c.nativeRules} log rules, ${c.webfileHeuristics} web-file heuristics, ${c.artefactRules} artefact rules, ` +
-        `${c.yaraRules} YARA rules in ${c.yaraFiles} files, ${c.iocs} IOCs, ${c.cveFamilies} CVE families, ${c.probeRules} probe rules\n` +
+        `${c.yaraRules} YARA rules in ${c.yaraFiles} files, ${c.sigmaRules} Sigma rules (${c.sigmaVendored} vendored files, ${c.sigmaSkipped} skipped), ` +
+        `${c.iocs} IOCs, ${c.cveFamilies} CVE families, ${c.probeRules} probe rules\n` +
         `${errors.length} errors, ${r.issues.length - errors.length} warnings, ` +
         `${r.tests.run} rule tests (${r.tests.failed} failed)\n`,
     )

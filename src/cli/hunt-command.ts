@@ -87,6 +87,8 @@ export async function runHunt(path: string, o: HuntCliOptions): Promise<number> 
       baselines: o.baseline,
       yara: !o.only || o.only.includes('files'),
       nativeRules: !o.only || o.only.includes('logs'),
+      // No event logs are read in a hunt yet (the EVTX reader is wired later).
+      sigma: false,
     })
     const opts: Omit<HuntOptions, 'input'> = {
       content,

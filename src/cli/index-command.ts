@@ -86,6 +86,7 @@ export function runBuild(arg: string, o: Common): number {
   // The build table and CVE families only: YARA need not be validated to answer this.
   const { builds: table, cves: families } = loadContent(o.content ?? contentRoot(), {
     yara: false,
+    sigma: false,
   }).content
   const exposure = exposureFor(table, build, 'command line')
   if (!exposure.product) return fail(exposure.caveats[0] ?? `build ${build} is unknown`)

@@ -36,6 +36,7 @@ const ENGINE_NAMES: Record<string, string> = {
   artefact: 'artefact rule',
   probe: 'probe rule (exhunt probe)',
   yara: 'YARA rule',
+  sigma: 'Sigma rule (Windows events)',
 }
 
 const familyName = (f: CveInfo | undefined) => (f ? ` (${f.name})` : '')

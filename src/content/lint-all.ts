@@ -5,11 +5,13 @@
 import { runArtefactRuleTests } from '../detect/artefacts/index.ts'
 import { compileRules } from '../detect/native/compile.ts'
 import { compileProbe, runProbeRuleTests } from '../detect/probe/index.ts'
+import type { SkippedRule } from '../detect/sigma/index.ts'
 import { contentIndex, currentManifest, readManifest } from './index/load-index.ts'
 import { manifestProblems } from './index/manifest.ts'
 import type { ContentIssue } from './issues.ts'
 import { runRuleTests } from './lint.ts'
 import { loadContent } from './load.ts'
+import { runSigmaRuleTests } from './sigma/index.ts'
 import { runHeuristicTests } from './webfile/heuristic-tests.ts'
 
 export interface ContentCounts {
@@ -18,6 +20,10 @@ export interface ContentCounts {
   artefactRules: number
   yaraRules: number
   yaraFiles: number
+  /** Sigma rules that run on events, vendored rule files, and rules listed skipped with a reason. */
+  sigmaRules: number
+  sigmaVendored: number
+  sigmaSkipped: number
   iocs: number
   cveFamilies: number
   probeRules: number
@@ -25,6 +31,8 @@ export interface ContentCounts {
 
 export interface LintAllResult {
   issues: ContentIssue[]
+  /** Sigma rules that compile but do not run, each with its reason (valid Sigma is never dropped silently). */
+  sigmaSkipped: SkippedRule[]
   counts: ContentCounts
   tests: { run: number; failed: number; failures: string[] }
 }
@@ -49,6 +57,12 @@ export function lintAllContent(root: string): LintAllResult {
   const probeTests = runProbeRuleTests(probe.compiled, content.probe.builds, content.probe.families)
   failures.push(...probeTests.failures)
   run += probeTests.run
+  const sigma = content.sigma
+  if (sigma) {
+    const t = runSigmaRuleTests(sigma, sigma.tests)
+    failures.push(...t.failures)
+    run += t.run
+  }
 
   // A folder without a manifest (a user's own content) is not held to one.
   const manifest = readManifest(root)
@@ -57,12 +71,16 @@ export function lintAllContent(root: string): LintAllResult {
 
   return {
     issues,
+    sigmaSkipped: sigma?.skipped ?? [],
     counts: {
       nativeRules: nativeRules.length,
       webfileHeuristics: heur.rules.length,
       artefactRules: art.rules.length,
       yaraRules: content.yara?.rules.size ?? 0,
       yaraFiles: content.yara?.files.length ?? 0,
+      sigmaRules: sigma?.running ?? 0,
+      sigmaVendored: sigma?.vendored ?? 0,
+      sigmaSkipped: sigma?.skipped.length ?? 0,
       iocs: content.iocs.shipped.filter((i) => i.type !== 'known_good_name').length,
       cveFamilies: content.cves.length,
       probeRules: probe.rules,

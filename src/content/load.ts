@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CompiledArtefactRules } from '../detect/artefacts/index.ts'
 import type { ProbeContent } from '../detect/probe/index.ts'
+import type { SigmaContent, SkippedRule } from '../detect/sigma/index.ts'
 import type { Baseline } from '../detect/webfile/baseline-check.ts'
 import type { Advice } from '../shared/advice.ts'
 import type { ContentIssue } from '../shared/content-issue.ts'
@@ -20,6 +21,7 @@ import { type Ioc, iocContentFiles, loadIocs, mergeIocs } from './ioc/load.ts'
 import { type IocProves, loadIocProves } from './ioc/proves.ts'
 import { loadProbeContent } from './probe/load-probe.ts'
 import { loadNativeRules, type NativeRule } from './rules/load.ts'
+import { loadSigma, type SigmaTests } from './sigma/index.ts'
 import { contentVersion } from './version-stamp.ts'
 import {
   heuristicIssues,
@@ -44,6 +46,17 @@ export interface Content {
    * asked not to load YARA (a logs-only hunt spares the ~0.2 s of validating every file).
    */
   yara?: CompiledYara
+  /**
+   * Sigma rules over Windows events (vendored SigmaHQ rules and our own), their logsource mapping and
+   * verdict policy; `skipped` lists each rule that does not run, with the reason. Undefined when the
+   * caller asked not to load them (nothing reads event logs yet in a hunt).
+   */
+  sigma?: SigmaContent & {
+    skipped: SkippedRule[]
+    tests: Map<string, SigmaTests>
+    vendored: number
+    running: number
+  }
   iocs: {
     shipped: Ioc[]
     /** From `iocFiles`; their `proves` comes from the shipped table. */
@@ -74,6 +87,8 @@ export interface LoadContentOptions {
   yara?: boolean
   /** false: leave `nativeRules` undefined (nothing will read logs with them). */
   nativeRules?: boolean
+  /** false: leave `sigma` undefined (nothing will read event logs with it). */
+  sigma?: boolean
 }
 
 export interface LoadedContent {
@@ -106,6 +121,7 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
       issues.push({ file: s.file, path: '', severity: 'warning', message: `YARA: ${s.reason}` })
     issues.push(...yara.issues)
   }
+  const sigma = opts.sigma === false ? undefined : take(loadSigma(root))
   const heur = loadHeuristics(root)
   issues.push(...heuristicIssues(heur.problems, heur.warnings))
   const baselines = loadBaselines([join(root, 'baselines'), ...(opts.baselines ?? [])])
@@ -138,5 +154,13 @@ export function loadContent(root: string, opts: LoadContentOptions = {}): Loaded
   }
   if (native) content.nativeRules = native.rules
   if (yara) content.yara = yara
+  if (sigma)
+    content.sigma = {
+      ...sigma.sigma,
+      skipped: sigma.skipped,
+      tests: sigma.tests,
+      vendored: sigma.vendored,
+      running: sigma.running,
+    }
   return { content, issues }
 }

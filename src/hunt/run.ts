@@ -118,6 +118,8 @@ async function huntWith(given: HuntOptions, lanes: Lanes, cut: CutShort): Promis
       baselines: opts.baselines ?? [],
       yara: only.has('files'),
       nativeRules: only.has('logs'),
+      // No event logs are read in a hunt yet (the EVTX reader is wired later).
+      sigma: false,
     })
   const { content } = loaded
   // A content object loaded for a narrower hunt lacks what this one needs: never hunt with a hole.

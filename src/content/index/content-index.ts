@@ -1,12 +1,12 @@
 // The content index behind `exhunt content list/show` and `exhunt cve`: one plain, cloneable entry per
-// rule of every engine (native log rules, web-file heuristics, artefact rules, YARA rules) and one per
+// rule of every engine (native log rules, web-file heuristics, artefact rules, YARA and Sigma rules) and one per
 // IOC type, all with the same header. Pure: the loader (load-index.ts) hands in what it read.
 
 import type { Proof, Severity } from '../../shared/types.ts'
 import { SEVERITIES } from '../../shared/types.ts'
 import type { CveInfo } from '../builds/cves.ts'
 
-export const INDEX_ENGINES = ['native', 'heuristic', 'artefact', 'yara', 'probe', 'ioc'] as const
+export const INDEX_ENGINES = ['native', 'heuristic', 'artefact', 'yara', 'sigma', 'probe', 'ioc'] as const
 export type IndexEngine = (typeof INDEX_ENGINES)[number]
 
 export interface IndexEntry {
@@ -70,9 +70,26 @@ export interface IocSetInput {
   licenses: string[]
 }
 
+/** A Sigma rule as its loader mapped it onto the shared header (vendored and our own). */
+export interface SigmaRuleInput {
+  id: string
+  title: string
+  level: Severity
+  proves: Proof
+  cves: string[]
+  attack: string[]
+  references: string[]
+  file: string
+  author?: string
+  license?: string
+  url?: string
+  tests: { positive: number; negative: number }
+}
+
 export interface IndexInput {
   yaml: YamlRuleInput[]
   yara: YaraRuleInput[]
+  sigma?: SigmaRuleInput[]
   iocs: IocSetInput[]
   families: CveInfo[]
 }
@@ -133,6 +150,25 @@ function yaraEntry(r: YaraRuleInput): IndexEntry {
   return e
 }
 
+function sigmaEntry(r: SigmaRuleInput): IndexEntry {
+  const e: IndexEntry = {
+    id: r.id,
+    engine: 'sigma',
+    title: r.title,
+    level: r.level,
+    proves: r.proves,
+    cves: [...r.cves].sort(),
+    attack: r.attack,
+    references: r.references,
+    file: r.file,
+    author: r.author ?? 'exhunt',
+    license: r.license ?? 'MIT (exhunt)',
+    tests: r.tests,
+  }
+  if (r.url) e.url = r.url
+  return e
+}
+
 function iocEntry(s: IocSetInput): IndexEntry {
   return {
     id: `ioc-${s.type}`,
@@ -157,6 +193,7 @@ export function buildContentIndex(input: IndexInput): ContentIndex {
   const entries = [
     ...input.yaml.map(yamlEntry),
     ...input.yara.map(yaraEntry),
+    ...(input.sigma ?? []).map(sigmaEntry),
     ...input.iocs.map(iocEntry),
   ].sort((a, b) => engineRank(a.engine) - engineRank(b.engine) || a.id.localeCompare(b.id))
   return { entries, families: input.families }

@@ -14,6 +14,7 @@ import {
   type ContentIndex,
   type IndexEntry,
   type IocSetInput,
+  type SigmaRuleInput,
   worstLevel,
   type YamlRuleInput,
   type YaraRuleInput,
@@ -134,6 +135,30 @@ function iocSets(content: Content): IocSetInput[] {
   }))
 }
 
+function sigmaRules(content: Content): SigmaRuleInput[] {
+  const s = content.sigma
+  if (!s) return []
+  return s.rules.map((r) => {
+    const h = r.header
+    const t = s.tests.get(h.id)
+    const e: SigmaRuleInput = {
+      id: h.id,
+      title: h.title,
+      level: h.level,
+      proves: h.proves,
+      cves: h.cves,
+      attack: h.attack,
+      references: h.references,
+      file: r.file,
+      tests: { positive: t?.positive.length ?? 0, negative: t?.negative.length ?? 0 },
+    }
+    if (h.author) e.author = h.author
+    if (h.license) e.license = h.license
+    if (r.url) e.url = r.url
+    return e
+  })
+}
+
 export interface LoadedIndex {
   index: ContentIndex
   table: BuildTable
@@ -144,6 +169,7 @@ export function contentIndex(content: Content): LoadedIndex {
   const index = buildContentIndex({
     yaml: yamlRules(content),
     yara: yaraRules(content.yara),
+    sigma: sigmaRules(content),
     iocs: iocSets(content),
     families: content.cves,
   })

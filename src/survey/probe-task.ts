@@ -3,6 +3,7 @@
 // as an observation keyed by target and scan. The key is in the payload, so a retried job (same
 // payload) stores at most one observation for that scan. With `everyMs`, the job queues the next
 // scan of its target under the same job key, run_at now + every.
+import { setMaxListeners } from 'node:events'
 import type { JobHelpers } from 'graphile-worker'
 import type { LoadedContent } from '../content/load.ts'
 import { probe } from '../probe/probe.ts'
@@ -63,6 +64,13 @@ export async function runProbeJob(
     if (ms > 0) await new Promise((r) => setTimeout(r, ms))
   }
   const { content, compiled } = deps.engine()
+  // graphile-worker's stop signal is one for all of the worker's jobs: each job listens once through
+  // its own controller (the probe adds a listener per request to it)
+  const ctl = new AbortController()
+  setMaxListeners(0, ctl.signal)
+  const stop = () => ctl.abort()
+  helpers?.abortSignal?.addEventListener('abort', stop, { once: true })
+  if (helpers?.abortSignal?.aborted) ctl.abort()
   const report = await probe({
     targets: [p.target],
     content,
@@ -70,8 +78,8 @@ export async function runProbeJob(
     level: p.level,
     concurrency: 1,
     ...(deps.targetTimeoutMs ? { targetTimeoutMs: deps.targetTimeoutMs } : {}),
-    ...(helpers?.abortSignal ? { signal: helpers.abortSignal } : {}),
-  })
+    signal: ctl.signal,
+  }).finally(() => helpers?.abortSignal?.removeEventListener('abort', stop))
   const result = report.results[0]
   if (!result)
     // stopped (worker stopping) or not a target: nothing stored, the job runs again

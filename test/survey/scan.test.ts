@@ -136,5 +136,44 @@ for (const backend of await testBackends()) {
       assert.deepEqual([a.outcome, b.outcome], ['stored', 'already-stored'])
       assert.equal((await observationsOf(store.pool, t.id)).length, 2)
     })
+
+    test('--every: a probed target is queued again under its key, run_at one period later', async () => {
+      const inst = exchange()[1]!
+      const t = (await getTarget(store.pool, inst.url.replace(/\/$/, '')))!
+      await upsertTargets(store.pool, [t.target], { tags: ['every'] })
+      const q = await queueScan(store, {
+        level: 'passive',
+        tag: 'every',
+        everyMs: 3_600_000,
+        actor: 'test',
+      })
+      assert.equal(q.queued, 1)
+      const t0 = Date.now()
+      await drain(store, async () => (await observationsOf(store.pool, t.id)).length === 2)
+      const next = await store.pool.query(
+        `select run_at, payload from graphile_worker._private_jobs where key = $1`,
+        [`probe:${t.id}`],
+      )
+      assert.equal(next.rowCount, 1)
+      const runAt = new Date(next.rows[0].run_at).getTime()
+      assert.ok(
+        runAt >= t0 + 3_590_000 && runAt <= Date.now() + 3_600_000,
+        String(next.rows[0].run_at),
+      )
+      assert.equal(next.rows[0].payload.everyMs, 3_600_000)
+      // scanning again while it waits keeps its place (preserve_run_at)
+      const again = await queueScan(store, {
+        level: 'passive',
+        tag: 'every',
+        everyMs: 3_600_000,
+        actor: 'test',
+      })
+      assert.equal(again.alreadyQueued, 1)
+      const kept = await store.pool.query(
+        'select run_at from graphile_worker._private_jobs where key = $1',
+        [`probe:${t.id}`],
+      )
+      assert.equal(new Date(kept.rows[0].run_at).getTime(), runAt)
+    })
   })
 }

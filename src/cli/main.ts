@@ -311,6 +311,11 @@ program
   .option('--job-timeout <duration>', 'per log file or batch of web files inside a hunt', duration)
   .option('-j, --workers <n>', 'hunt worker threads (default: all cores)', positiveInt(1))
   .option('--content <dir>', 'use another content folder')
+  .option(
+    '--probe-rate <n>',
+    'probe targets per second in this worker (each worker its own)',
+    positiveInt(1),
+  )
   .action(async (options) => {
     const { runWorkerCommand } = await import('./worker-command.ts')
     process.exitCode = await runWorkerCommand(options)
@@ -367,6 +372,18 @@ survey
     }
     const { runSurveyHunt } = await import('./survey-command.ts')
     process.exitCode = await runSurveyHunt(zips, options)
+  })
+
+survey
+  .command('scan')
+  .description('queue one probe job per target (never twice while one waits); --every re-scans')
+  .option('--every <duration>', 're-scan each target this long after its last probe', duration)
+  .option('--checks <level>', 'passive or safe', 'passive')
+  .option('--tag <tag>', 'only the targets with this tag')
+  .addOption(dataOption())
+  .action(async (options) => {
+    const { runSurveyScan } = await import('./survey-command.ts')
+    process.exitCode = await runSurveyScan(options)
   })
 
 survey

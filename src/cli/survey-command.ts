@@ -146,6 +146,29 @@ export async function runSurveyHunt(zips: string[], o: HuntFlags): Promise<numbe
   return failed ? EXIT_ERROR : EXIT_CLEAN
 }
 
+export async function runSurveyScan(
+  o: StoreFlags & { every?: number; checks: string; tag?: string },
+): Promise<number> {
+  if (o.checks !== 'passive' && o.checks !== 'safe') {
+    say(`survey scan: --checks takes passive or safe, not ${JSON.stringify(o.checks)}`)
+    return EXIT_ERROR
+  }
+  const level = o.checks
+  const { queueScan } = await import('../survey/scan.ts')
+  const r = await withStore(o, (store) =>
+    queueScan(store, {
+      level,
+      actor: cliActor(),
+      ...(o.tag ? { tag: o.tag } : {}),
+      ...(o.every ? { everyMs: o.every } : {}),
+    }),
+  )
+  process.stdout.write(
+    `${r.targets} target(s): ${r.queued} probe job(s) queued, ${r.alreadyQueued} already queued${o.every ? `, re-scan every ${o.every / 1000}s` : ''}\n`,
+  )
+  return EXIT_CLEAN
+}
+
 export async function runSurveyStatus(o: StoreFlags & { json?: boolean }): Promise<number> {
   const { counts, kind, where } = await withStore(o, async (store) => ({
     counts: await storeCounts(store.pool),

@@ -4,6 +4,7 @@
 import { loadContent } from '../content/load.ts'
 import { contentRoot } from '../content/root.ts'
 import { createHunter } from '../hunt/hunter.ts'
+import { compiledProbe } from '../probe/probe.ts'
 import { openStore } from '../store/open.ts'
 import { runWorker } from '../survey/worker.ts'
 import { EXIT_CLEAN } from './exit-codes.ts'
@@ -16,6 +17,7 @@ export interface WorkerFlags extends StoreFlags {
   jobTimeout?: number
   workers?: number
   content?: string
+  probeRate?: number
 }
 
 export async function runWorkerCommand(o: WorkerFlags): Promise<number> {
@@ -47,6 +49,11 @@ export async function runWorkerCommand(o: WorkerFlags): Promise<number> {
       huntTimeoutMs: o.huntTimeout,
       signal: ac.signal,
       onLine: say,
+      ...(o.probeRate ? { probeRate: o.probeRate } : {}),
+      makeProbe: () => {
+        const content = loadContent(o.content ?? contentRoot(), { yara: false, nativeRules: false })
+        return { content, compiled: compiledProbe(content) }
+      },
       makeHunter: () => {
         made = makeHunter()
         return made

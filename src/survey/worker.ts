@@ -7,10 +7,13 @@ import { hostname } from 'node:os'
 import { run, type TaskList, type WorkerEvents } from 'graphile-worker'
 import type { LoadedContent } from '../content/load.ts'
 import type { Hunter } from '../hunt/hunter.ts'
+import { RateLimit } from '../probe/rate.ts'
+import type { CompiledProbe } from '../shared/probe.ts'
 import { audit } from '../store/audit.ts'
 import { beat, markStopped } from '../store/heartbeats.ts'
 import type { Store } from '../store/open.ts'
 import { HUNT_TASK, runHuntJob } from './hunt-task.ts'
+import { PROBE_TASK, runProbeJob } from './probe-task.ts'
 import { prepareQueue, queueSettings, quietLogger } from './queue.ts'
 import { HEARTBEAT_MS, type Released, releaseDeadWorkers } from './release-dead.ts'
 
@@ -26,6 +29,11 @@ export interface WorkerOptions {
   makeHunter: () => { hunter: Hunter; content: LoadedContent }
   /** Stops the worker: running jobs finish (or are aborted after graphile-worker's grace time). */
   signal: AbortSignal
+  /** Makes the probe engine on the first probe job (content compiled once per worker process). */
+  makeProbe?: () => { content: LoadedContent; compiled: CompiledProbe }
+  /** Probe targets per second in this worker (its jobs share it; other workers have their own). */
+  probeRate?: number
+  probeTargetTimeoutMs?: number
   onLine?: (line: string) => void
 }
 
@@ -56,8 +64,30 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     made ??= o.makeHunter()
     return made
   }
+  let engine: { content: LoadedContent; compiled: CompiledProbe } | undefined
+  const probeEngine = () => {
+    if (!o.makeProbe) throw new Error('this worker has no probe engine')
+    engine ??= o.makeProbe()
+    return engine
+  }
+  const rate = o.probeRate ? new RateLimit(o.probeRate) : undefined
   const jobs = { done: 0, failed: 0 }
   const taskList: TaskList = {
+    [PROBE_TASK]: async (payload, helpers) => {
+      const r = await runProbeJob(
+        {
+          store,
+          engine: probeEngine,
+          ...(rate ? { rate } : {}),
+          ...(o.probeTargetTimeoutMs ? { targetTimeoutMs: o.probeTargetTimeoutMs } : {}),
+        },
+        payload,
+        helpers,
+      )
+      say(
+        `job ${helpers.job.id} ${PROBE_TASK} ${helpers.job.key ?? ''}: ${r.outcome} (${r.verdict})`,
+      )
+    },
     [HUNT_TASK]: async (payload, helpers) => {
       const r = await runHuntJob(
         { store, hunter, timeoutMs: o.huntTimeoutMs, actor },

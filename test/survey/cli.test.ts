@@ -54,3 +54,29 @@ test('survey add, import and status through the CLI', async () => {
   assert.equal(s.targets, 2)
   assert.deepEqual(s.reports, { total: 1, incomplete: 1, byVerdict: { suspicious: 1 } })
 })
+
+test('survey scan through the CLI: jobs queued once, status counts them, a bad --checks exits 2', async () => {
+  const [pglite] = await testBackends()
+  assert.equal(pglite?.name, 'pglite')
+  const { dataDir } = await pglite.fresh()
+  assert.ok(dataDir)
+  const env = { DATABASE_URL: undefined, EXHUNT_FROM_SOURCE: '1' }
+  const add = await runCli(
+    ['survey', 'add', 'mail.example.org', 'owa.example.net', '--tag', 'x', '--data', dataDir],
+    { env },
+  )
+  assert.equal(add.code, 0, add.stderr)
+  const scan = await runCli(['survey', 'scan', '--checks', 'safe', '--data', dataDir], { env })
+  assert.equal(scan.code, 0, scan.stderr)
+  assert.equal(scan.stdout, '2 target(s): 2 probe job(s) queued, 0 already queued\n')
+  const again = await runCli(['survey', 'scan', '--every', '6h', '--data', dataDir], { env })
+  assert.equal(
+    again.stdout,
+    '2 target(s): 0 probe job(s) queued, 2 already queued, re-scan every 21600s\n',
+  )
+  const bad = await runCli(['survey', 'scan', '--checks', 'loud', '--data', dataDir], { env })
+  assert.equal(bad.code, 2, bad.stderr)
+  const status = await runCli(['survey', 'status', '--json', '--data', dataDir], { env })
+  const s = JSON.parse(status.stdout)
+  assert.deepEqual([s.targets, s.observations, s.jobs], [2, 0, { queued: 2, locked: 0, failed: 0 }])
+})

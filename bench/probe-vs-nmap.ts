@@ -213,7 +213,7 @@ async function one(n: number, tools: string[]) {
 }
 
 for (const n of counts) await one(n, ['exhunt-passive', 'exhunt-safe', 'nmap', 'curl'])
-for (const n of exhuntOnly) await one(n, ['exhunt-passive'])
+for (const n of exhuntOnly) await one(n, process.env.SAFE ? ['exhunt-safe'] : ['exhunt-passive'])
 for (const n of [...counts]) {
   const hs = (tool: string) => {
     const r = rows.find((x) => x.tool === tool && x.hosts === n)

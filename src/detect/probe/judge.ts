@@ -127,7 +127,6 @@ export function noCleanAnswer(
   responses: readonly ProbeResponse[],
   paths: ReadonlyMap<string, string> = new Map(),
 ): string | undefined {
-  if (responses.length === 0) return undefined
   const loops: string[] = []
   for (const r of responses) {
     if (r.error || r.status === null) continue
@@ -139,7 +138,7 @@ export function noCleanAnswer(
     }
     return undefined
   }
-  if (loops.length === responses.length)
+  if (loops.length > 0 && loops.length === responses.length)
     return `Redirect loop: every request was sent back to itself (${list(loops, 3)}); nothing to judge.`
   const codes = new Map<string, { n: number; message: string }>()
   for (const r of responses)

@@ -22,6 +22,8 @@ export interface LabCommandOptions {
   reveal?: '3-part' | '4-part'
   tls: boolean
   fleet?: string
+  /** Write the instances' URLs, one a line: the `exhunt probe -f FILE` target list. */
+  targets?: string
   domain?: string
   content?: string
   /** Print the instance list even for large fleets. */
@@ -61,6 +63,7 @@ export async function runLab(o: LabCommandOptions): Promise<number> {
   })
   const ms = Math.round(performance.now() - t0)
   if (o.fleet) writeFileSync(o.fleet, `${JSON.stringify(lab.fleet, null, 2)}\n`)
+  if (o.targets) writeFileSync(o.targets, `${lab.instances.map((i) => i.url).join('\n')}\n`)
   const n = lab.instances.length
   if (n <= 60 || o.list) for (const i of lab.instances) process.stdout.write(`${describe(i)}\n`)
   const verdicts = new Map<string, number>()
@@ -69,7 +72,9 @@ export async function runLab(o: LabCommandOptions): Promise<number> {
   say(
     `lab: ${n} instance${n === 1 ? '' : 's'} up in ${ms} ms (${[...verdicts]
       .map(([v, c]) => `${c} ${v}`)
-      .join(', ')})${o.fleet ? `, fleet in ${o.fleet}` : ''}; Ctrl-C stops`,
+      .join(
+        ', ',
+      )})${o.fleet ? `, fleet in ${o.fleet}` : ''}${o.targets ? `, targets in ${o.targets}` : ''}; Ctrl-C stops`,
   )
   await new Promise<void>((resolve) => {
     const stop = () => resolve()

@@ -446,6 +446,7 @@ program
     'write the fleet JSON (exhunt.lab-fleet/1: every instance with its truth)',
   )
   .option('--domain <domain>', 'DNS domain of the instance names (mail<N>.<domain>)', 'lab.test')
+  .option('--targets <file>', 'write the instance URLs, one a line (for exhunt probe -f FILE)')
   .option('--list', 'print every instance even for large fleets')
   .option('--content <dir>', 'use another content folder (build table, lab facts)')
   .action(async (options) => {

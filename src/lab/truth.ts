@@ -4,6 +4,7 @@
 import type { LabFamily } from '../content/lab/load-lab-facts.ts'
 import type { Content } from '../content/load.ts'
 import { exposureFor } from '../detect/exposure/index.ts'
+import { buildExposure } from '../detect/probe/index.ts'
 import type { CheckOutcome } from '../shared/probe.ts'
 import type { LabFleetInstance, LabSpec } from './types.ts'
 
@@ -30,7 +31,8 @@ function judge(content: Content, build: string) {
     const e = exposureFor(content.builds, build, 'lab')
     j = {
       family: (e.product && FAMILY_OF_PRODUCT[e.product]) || null,
-      missing: [...new Set(e.missing.map((m) => m.cve))].sort(),
+      // CVE ids only, as a probe result lists them (fix markers such as MAR21SU or advisory ids aside).
+      missing: [...new Set(e.missing.map((m) => m.cve))].filter((c) => c.startsWith('CVE-')).sort(),
     }
     byBuild.set(build, j)
   }
@@ -49,6 +51,22 @@ export function missingCves(content: Content, build: string): string[] {
 /** CVEs of the content's CVE families (ProxyLogon, ProxyShell, ...): exploited in the wild. */
 export function exploitedCves(content: Content): Set<string> {
   return new Set(content.cves.flatMap((c) => c.cves))
+}
+
+// Without a mitigation the answer is the same on every build: the build decides. A server that shows
+// only its CU (three-part) is vulnerable only when every update of that CU lacks the November 2022
+// fix; when only some do, nobody outside can tell (inconclusive), as the probe engine says.
+function proxyNotShell(
+  content: Content,
+  spec: Extract<LabSpec, { kind: 'exchange' }>,
+  has: (cve: string) => boolean,
+): CheckOutcome {
+  if (spec.reveal === '4-part') return has('CVE-2022-41040') ? 'vulnerable' : 'not-vulnerable'
+  const cu = spec.build.split('.').slice(0, 3).join('.')
+  const e = buildExposure(content.probe.builds, content.probe.families, cu, 3)
+  const m = e.missing.find((x) => x.cve === 'CVE-2022-41040')
+  if (!m) return 'not-vulnerable'
+  return m.certainty === 'possibly' ? 'inconclusive' : 'vulnerable'
 }
 
 export function truthFor(content: Content, spec: LabSpec): LabFleetInstance['truth'] {
@@ -70,11 +88,7 @@ export function truthFor(content: Content, spec: LabSpec): LabFleetInstance['tru
     'exh-probe-proxyshell-autodiscover': has('CVE-2021-34473') ? 'vulnerable' : 'not-vulnerable',
     // Not mitigated: exposed when the build lacks the November 2022 fix (the answer itself is the
     // ProxyShell answer; the probe needs the build to tell an unpatched server from a patched one).
-    'exh-probe-proxynotshell-mitigation': pns
-      ? 'mitigated'
-      : has('CVE-2022-41040')
-        ? 'vulnerable'
-        : 'not-vulnerable',
+    'exh-probe-proxynotshell-mitigation': pns ? 'mitigated' : proxyNotShell(content, spec, has),
     'exh-probe-webshell-paths': spec.shell ? 'shell-answered' : 'not-vulnerable',
   }
   const exploited = exploitedCves(content)

@@ -110,6 +110,48 @@ export interface JudgeInput {
   fp: Fingerprint
   build: BuildJudgement
   checks: ProbeCheckResult[]
+  /** Request id → path asked (to tell a redirect back to the same URL). */
+  paths?: ReadonlyMap<string, string>
+}
+
+const pathOf = (u: string) => {
+  try {
+    return new URL(u, 'http://x').pathname
+  } catch {
+    return u
+  }
+}
+
+/** Why no answer can be used (undefined when at least one HTTP answer is complete and clean). */
+export function noCleanAnswer(
+  responses: readonly ProbeResponse[],
+  paths: ReadonlyMap<string, string> = new Map(),
+): string | undefined {
+  const loops: string[] = []
+  for (const r of responses) {
+    if (r.error || r.status === null) continue
+    const asked = paths.get(r.id)
+    const loc = r.headers.location
+    if (r.status >= 300 && r.status < 400 && asked && loc && pathOf(loc) === pathOf(asked)) {
+      loops.push(`${pathOf(asked)} \u2192 ${pathOf(loc)}`)
+      continue
+    }
+    return undefined
+  }
+  if (loops.length > 0 && loops.length === responses.length)
+    return `Redirect loop: every request was sent back to itself (${list(loops, 3)}); nothing to judge.`
+  const codes = new Map<string, { n: number; message: string }>()
+  for (const r of responses)
+    if (r.error) {
+      const c = codes.get(r.error.code)
+      codes.set(r.error.code, { n: (c?.n ?? 0) + 1, message: c?.message ?? r.error.message })
+    }
+  const top = [...codes].sort((a, b) => b[1].n - a[1].n)[0]
+  const why = top
+    ? `${top[0]} (${top[1].message}) on ${top[1].n} of ${responses.length} requests`
+    : 'nothing came back'
+  const any = responses.some((r) => r.status !== null)
+  return any ? `Every answer was cut or broken: ${why}.` : `No HTTP answer: ${why}.`
 }
 
 export function verdictOf(input: JudgeInput): ProbeJudgement {
@@ -122,23 +164,18 @@ export function verdictOf(input: JudgeInput): ProbeJudgement {
   }
   const withBuild = build.build ? { build: build.build } : {}
   const responses = [...answers.values()]
-  if (!responses.some((r) => r.status !== null)) {
-    const codes = new Map<string, { n: number; message: string }>()
-    for (const r of responses)
-      if (r.error) {
-        const c = codes.get(r.error.code)
-        codes.set(r.error.code, { n: (c?.n ?? 0) + 1, message: c?.message ?? r.error.message })
-      }
-    const top = [...codes].sort((a, b) => b[1].n - a[1].n)[0]
-    const why = top
-      ? `${top[0]} (${top[1].message}) on ${top[1].n} of ${responses.length} requests`
-      : 'nothing came back'
+  // The issue: hostile targets "end as unreachable with a reason". A target that never gave one
+  // complete, clean answer (every answer errored, or only sent each request back to itself) cannot be
+  // judged at all; "not Exchange" would claim more than is known. Only without Exchange signs: a reset
+  // on a real Exchange's check round is an answer (a mitigation), and a plain 404 is a clean answer.
+  const unusable = fp.exchange ? undefined : noCleanAnswer(responses, input.paths)
+  if (unusable) {
     return {
       ...base,
       exchange: false,
       verdict: 'unreachable',
       confidence: 'high',
-      reason: `No HTTP answer: ${why}.`,
+      reason: unusable,
     }
   }
   const shells = checks.filter((c) => c.outcome === 'shell-answered')
@@ -206,7 +243,7 @@ export function verdictOf(input: JudgeInput): ProbeJudgement {
       ...base,
       verdict: 'vulnerable',
       confidence: 'low',
-      reason: `Exchange (${fp.signs.join('; ')}) that showed no build number: could not tell patched from vulnerable, so it is treated as vulnerable until shown otherwise${notVuln.length > 0 ? ` (checks that found nothing: ${notVuln.join(', ')})` : ''}.${mitigationWords}`,
+      reason: `Exchange (${fp.signs.join('; ')}) whose build could not be read (no build number in any answer): could not tell patched from vulnerable, so it is treated as vulnerable until shown otherwise${notVuln.length > 0 ? ` (checks that found nothing: ${notVuln.join(', ')})` : ''}.${mitigationWords}`,
     }
   }
   const others = build.missing.filter((m) => !m.exploitedInWild)

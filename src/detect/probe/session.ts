@@ -121,6 +121,8 @@ export class Session implements ProbeSession {
         })
       }
     }
-    return verdictOf({ answers: this.answers, fp, build, checks })
+    const paths = new Map<string, string>()
+    for (const r of this.rules.fingerprints) for (const q of r.requests) paths.set(q.id, q.path)
+    return verdictOf({ answers: this.answers, fp, build, checks, paths })
   }
 }

@@ -6,7 +6,15 @@ import type { Proof, Severity } from '../../shared/types.ts'
 import { SEVERITIES } from '../../shared/types.ts'
 import type { CveInfo } from '../builds/cves.ts'
 
-export const INDEX_ENGINES = ['native', 'heuristic', 'artefact', 'yara', 'sigma', 'probe', 'ioc'] as const
+export const INDEX_ENGINES = [
+  'native',
+  'heuristic',
+  'artefact',
+  'yara',
+  'sigma',
+  'probe',
+  'ioc',
+] as const
 export type IndexEngine = (typeof INDEX_ENGINES)[number]
 
 export interface IndexEntry {

@@ -1,6 +1,7 @@
 // IP addresses as numbers, for CIDR ranges walked one address at a time (a /8 is never a list) and
 // for the per-network rate limit key (/24 for IPv4, /64 for IPv6).
 import { isIPv4, isIPv6 } from 'node:net'
+import { ipv6Text } from '../detect/ioc/ip.ts'
 
 export function ipv4ToNumber(ip: string): number {
   const p = ip.split('.').map(Number)
@@ -36,24 +37,7 @@ export function ipv6ToBigInt(ip: string): bigint {
 export function bigIntToIpv6(n: bigint): string {
   const g: number[] = []
   for (let i = 7; i >= 0; i--) g.push(Number((n >> BigInt(i * 16)) & 0xffffn))
-  let best = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && g[j] === 0) j++
-    if (j - i > bestLen) {
-      best = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = g.map((x) => x.toString(16))
-  if (best < 0) return hex.join(':')
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`
+  return ipv6Text(g)
 }
 
 /** The network an address belongs to for the per-network rate limit: its /24 (IPv4) or /64 (IPv6). */

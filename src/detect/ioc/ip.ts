@@ -45,7 +45,11 @@ export function isIpv6(s: string): boolean {
 /** RFC 5952 text form (lowercase, longest zero run compressed), the form logs write. */
 export function canonicalIpv6(s: string): string | null {
   const g = ipv6Groups(s)
-  if (!g) return null
+  return g ? ipv6Text(g) : null
+}
+
+/** Eight 16-bit groups as RFC 5952 text: lowercase, the longest run of two or more zero groups as `::`. */
+export function ipv6Text(g: readonly number[]): string {
   let bestAt = -1
   let bestLen = 1
   for (let i = 0; i < 8; ) {
